@@ -1,2 +1,133 @@
-// Placeholder: the normalisation batch API lands with issue 2.
-export function normalizeBatch(field: i32, count: i32): i32 { return count + field * 0 }
+// The normalisation batch ABI (docs/ARCHITECTURE.md §1). JS copies UTF-16 code units into
+// inChars with offsets in inOffsets, calls normalizeBatch(field, count) once, and reads per
+// item a Status, string slots (start, length) into outChars and integers. Nothing here
+// allocates: every region is static (assembly/abi.ts), so views stay valid until memory grows.
+import {
+  inChars, inOffsets, outChars, outSlots, outInts, outStatus,
+  IN_CAP_UNITS, MAX_BATCH, OUT_CAP_UNITS, SLOTS_PER_ITEM, INTS_PER_ITEM,
+  OK, E_TOO_LONG, E_FIELD,
+} from '../abi'
+import { kanaStrict, kanaLooseFrom, kanaLooserFrom, kanaSplit } from './kana'
+import { nameFold, nameSplit, nameExactSplit, nameExactLen } from './kanji'
+import { parseDate } from './date'
+import { parseSex } from './sex'
+import { parseAddress, addrParts, addrPrefCode } from './address'
+import { checkMyNumber, checkResidentId } from './ids'
+
+export const FIELD_NAME: i32 = 0
+export const FIELD_KANA: i32 = 1
+export const FIELD_DATE: i32 = 2
+export const FIELD_SEX: i32 = 3
+export const FIELD_ADDRESS: i32 = 4
+export const FIELD_MY_NUMBER: i32 = 5
+export const FIELD_RESIDENT_ID: i32 = 6
+/** Longest item in UTF-16 units; longer items fail alone with E_TOO_LONG. */
+export const MAX_ITEM_UNITS: i32 = 1024
+
+export function inCharsPtr(): usize { return changetype<usize>(inChars) }
+export function inOffsetsPtr(): usize { return changetype<usize>(inOffsets) }
+export function outCharsPtr(): usize { return changetype<usize>(outChars) }
+export function outSlotsPtr(): usize { return changetype<usize>(outSlots) }
+export function outIntsPtr(): usize { return changetype<usize>(outInts) }
+export function outStatusPtr(): usize { return changetype<usize>(outStatus) }
+
+/** outChars units an item of `len` units may need in `field` (checked before it runs). */
+@inline function outBound(field: i32, len: i32): i32 {
+  if (field == FIELD_KANA) return 3 * (2 * len + 16)
+  if (field == FIELD_NAME) return 3 * len + 16
+  if (field == FIELD_ADDRESS) return 4 * len + 64
+  if (field == FIELD_MY_NUMBER || field == FIELD_RESIDENT_ID) return 2 * len + 16
+  return 0
+}
+
+@inline function setSlot(i: i32, s: i32, start: i32, length: i32): void {
+  const k = (i * SLOTS_PER_ITEM + s) << 1
+  unchecked(outSlots[k] = start)
+  unchecked(outSlots[k + 1] = length)
+}
+@inline function setInt(i: i32, k: i32, v: i32): void { unchecked(outInts[i * INTS_PER_ITEM + k] = v) }
+
+/**
+ * Normalises items 0..count-1 of the input regions as `field` (FIELD_*). Writes outStatus[i]
+ * (OK or a negative Status: a bad item fails alone), string slots and integers as laid out in
+ * docs/ARCHITECTURE.md §1. Returns how many items it finished: fewer than `count` only when
+ * outChars is full, and then JS resubmits the rest. Results stay valid until the next call.
+ * @example normalizeBatch(FIELD_KANA, 1000) // 1000; keys of item i in slots 0..2
+ */
+export function normalizeBatch(field: i32, count: i32): i32 {
+  if (count > MAX_BATCH) count = MAX_BATCH
+  const inBase = changetype<usize>(inChars)
+  const outBase = changetype<usize>(outChars)
+  let cur = 0                                 // next free unit in outChars
+  for (let i = 0; i < count; i++) {
+    const a = unchecked(inOffsets[i]), b = unchecked(inOffsets[i + 1])
+    const len = b - a
+    if (len > MAX_ITEM_UNITS || len < 0 || a < 0 || b > IN_CAP_UNITS) {
+      unchecked(outStatus[i] = E_TOO_LONG)
+      continue
+    }
+    if (cur + outBound(field, len) > OUT_CAP_UNITS) return i
+    const src = inBase + (<usize>a << 1)
+    const dst = outBase + (<usize>cur << 1)
+    let st = OK
+    switch (field) {
+      case FIELD_KANA: {
+        const n = kanaStrict(src, len, dst)
+        if (n < 0) { st = n; break }
+        const s0 = kanaSplit
+        kanaLooseFrom(dst, n, dst + (<usize>n << 1))
+        const m = kanaLooserFrom(dst + (<usize>n << 1), n, s0, dst + (<usize>(2 * n) << 1))
+        setSlot(i, 0, cur, n); setSlot(i, 1, cur + n, n); setSlot(i, 2, cur + 2 * n, m)
+        setInt(i, 0, s0); setInt(i, 1, s0); setInt(i, 2, kanaSplit)
+        cur += 2 * n + m
+        break
+      }
+      case FIELD_NAME: {
+        // The exact form is never longer than the input; the key goes after room for it.
+        const n = nameFold(src, len, dst, dst + (<usize>len << 1))
+        if (n < 0) { st = n; break }
+        setSlot(i, 0, cur + len, n); setSlot(i, 1, cur, nameExactLen)
+        setInt(i, 0, nameSplit); setInt(i, 1, nameExactSplit)
+        cur += len + n
+        break
+      }
+      case FIELD_DATE: {
+        const d = parseDate(src, len)
+        if (d < 0) st = d
+        else setInt(i, 0, d)
+        break
+      }
+      case FIELD_SEX: {
+        const s = parseSex(src, len)
+        if (s < 0) st = s
+        else setInt(i, 0, s)
+        break
+      }
+      case FIELD_ADDRESS: {
+        const k = parseAddress(src, len, dst)
+        if (k < 0) { st = k; break }
+        setSlot(i, 0, cur, k)
+        let used = k
+        for (let s = 0; s < 5; s++) {
+          const ps = unchecked(addrParts[2 * s]), pe = unchecked(addrParts[2 * s + 1])
+          setSlot(i, s + 1, cur + ps, pe - ps)
+          if (pe > used) used = pe
+        }
+        setInt(i, 0, addrPrefCode)
+        cur += used
+        break
+      }
+      case FIELD_MY_NUMBER:
+      case FIELD_RESIDENT_ID: {
+        const k = field == FIELD_MY_NUMBER ? checkMyNumber(src, len, dst) : checkResidentId(src, len, dst)
+        if (k < 0) { st = k; break }
+        setSlot(i, 0, cur, k)
+        cur += k
+        break
+      }
+      default: st = E_FIELD
+    }
+    unchecked(outStatus[i] = st)
+  }
+  return count
+}
