@@ -1,0 +1,35 @@
+// What the server needs from the matcher: the narrow slice of docs/ARCHITECTURE.md §4
+// (Engine, EngineHost) it calls. The real EngineHost satisfies `MatchHost` structurally.
+import type { EngineResult, Query, ResidentRecord } from '../engine/types.js'
+
+/** One snapshot version: synchronous batch matching and record lookup. */
+export interface MatchEngine {
+  readonly version: string
+  /** In order; a bad query gets grade 'error' alone. */
+  matchBatch(qs: Query[]): EngineResult[]
+  person(residentId: string): ResidentRecord | undefined
+}
+
+/** A change to one person after a delta or reload (ARCHITECTURE §4). */
+export interface PersonChange {
+  id: string
+  kind: string
+  snapshot: string
+  person?: ResidentRecord
+}
+
+export interface DeltaResult {
+  version?: string
+  applied?: number
+  rejected?: number
+  [k: string]: unknown
+}
+
+/** Atomic-swap holder: take `engine` once per batch and finish the batch on it. */
+export interface MatchHost {
+  readonly engine: MatchEngine
+  reload(dir?: string): Promise<{ from: string; to: string }>
+  applyDelta(csv: string): Promise<DeltaResult>
+  on(event: 'change', fn: (c: PersonChange) => void): void
+  close?(): void | Promise<void>
+}
