@@ -34,7 +34,7 @@ export function outStatusPtr(): usize { return changetype<usize>(outStatus) }
 /** outChars units an item of `len` units may need in `field` (checked before it runs). */
 @inline function outBound(field: i32, len: i32): i32 {
   if (field == FIELD_KANA) return 3 * (2 * len + 16)
-  if (field == FIELD_NAME) return 3 * len + 16
+  if (field == FIELD_NAME) return 4 * len + 16
   if (field == FIELD_ADDRESS) return 4 * len + 64
   if (field == FIELD_MY_NUMBER || field == FIELD_RESIDENT_ID) return 2 * len + 16
   return 0
@@ -75,20 +75,24 @@ export function normalizeBatch(field: i32, count: i32): i32 {
         const n = kanaStrict(src, len, dst)
         if (n < 0) { st = n; break }
         const s0 = kanaSplit
-        kanaLooseFrom(dst, n, dst + (<usize>n << 1))
-        const m = kanaLooserFrom(dst + (<usize>n << 1), n, s0, dst + (<usize>(2 * n) << 1))
-        setSlot(i, 0, cur, n); setSlot(i, 1, cur + n, n); setSlot(i, 2, cur + 2 * n, m)
-        setInt(i, 0, s0); setInt(i, 1, s0); setInt(i, 2, kanaSplit)
-        cur += 2 * n + m
+        const l = kanaLooseFrom(dst, n, s0, dst + (<usize>n << 1))
+        const s1 = kanaSplit
+        const m = kanaLooserFrom(dst + (<usize>n << 1), l, s1, dst + (<usize>(n + l) << 1))
+        setSlot(i, 0, cur, n); setSlot(i, 1, cur + n, l); setSlot(i, 2, cur + n + l, m)
+        setInt(i, 0, s0); setInt(i, 1, s1); setInt(i, 2, kanaSplit)
+        cur += n + l + m
         break
       }
       case FIELD_NAME: {
-        // The exact form is never longer than the input; the key goes after room for it.
-        const n = nameFold(src, len, dst, dst + (<usize>len << 1))
+        // The exact form is at most 2 units per input unit (FA6C → U+242EE); the key goes after it.
+        const n = nameFold(src, len, dst, dst + (<usize>(2 * len) << 1))
         if (n < 0) { st = n; break }
-        setSlot(i, 0, cur + len, n); setSlot(i, 1, cur, nameExactLen)
+        const e = nameExactLen
+        // Close the gap so outChars fills densely: exact then key.
+        if (e < 2 * len) memory.copy(dst + (<usize>e << 1), dst + (<usize>(2 * len) << 1), <usize>n << 1)
+        setSlot(i, 0, cur + e, n); setSlot(i, 1, cur, e)
         setInt(i, 0, nameSplit); setInt(i, 1, nameExactSplit)
-        cur += len + n
+        cur += e + n
         break
       }
       case FIELD_DATE: {

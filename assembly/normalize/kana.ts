@@ -224,11 +224,23 @@ export function kanaStrict(src: usize, len: i32, dst: usize): i32 {
   return n > 0 ? n : E_EMPTY
 }
 
-/** Loose key from a strict key (`src` may equal `dst`): same length, so the split is unchanged. */
-export function kanaLooseFrom(src: usize, n: i32, dst: usize): i32 {
+/**
+ * Loose key from a strict key (`src` may equal `dst`); maps `split` through and leaves the
+ * loose split in kanaSplit. Returns the loose length (shorter than strict only for ヴァ → バ).
+ */
+export function kanaLooseFrom(src: usize, n: i32, split: i32, dst: usize): i32 {
   let prev: u32 = 0
+  let m = 0
+  let outSplit = -1
   for (let i = 0; i < n; i++) {
+    if (i == split) outSplit = m
     let c = <u32>load<u16>(src + (<usize>i << 1))
+    if (c == 0x30F4 && i + 1 < n) {
+      // ヴァ ヴィ ヴェ ヴォ are written バ ビ ベ ボ as often as ブア…: one syllable, one kana
+      const nx = <u32>load<u16>(src + (<usize>(i + 1) << 1))
+      const d: u32 = nx == 0x30A1 ? 0x30D0 : nx == 0x30A3 ? 0x30D3 : nx == 0x30A7 ? 0x30D9 : nx == 0x30A9 ? 0x30DC : 0
+      if (d) { c = d; i++ }
+    }
     if (c - 0x30A0 < 0x60) c = kt(LOOSE1, c)
     else if (c - 0x31F0 < 0x10) c = <u32>load<u16>(SMALL_EXT + (<usize>(c - 0x31F0) << 1))
     if (prev) {
@@ -237,10 +249,12 @@ export function kanaLooseFrom(src: usize, n: i32, dst: usize): i32 {
       else if (c == KA_U) { if (pv == KA_O) c = KA_O }
       else if (c == KA_I) { if (pv == KA_E) c = KA_E }
     }
-    store<u16>(dst + (<usize>i << 1), <u16>c)
+    store<u16>(dst + (<usize>m << 1), <u16>c)
+    m++
     prev = c
   }
-  return n
+  kanaSplit = outSplit > 0 && outSplit < m ? outSplit : -1
+  return m
 }
 
 /** Looser key from a loose key (`src` may equal `dst`); maps `split` through; result in kanaSplit. */
@@ -269,7 +283,7 @@ export function kanaLooserFrom(src: usize, n: i32, split: i32, dst: usize): i32 
 export function kanaKey(src: usize, len: i32, level: i32, dst: usize): i32 {
   const n = kanaStrict(src, len, dst)
   if (n < 0 || level == KANA_STRICT) return n
-  kanaLooseFrom(dst, n, dst)
-  if (level == KANA_LOOSE) return n
-  return kanaLooserFrom(dst, n, kanaSplit, dst)
+  const m = kanaLooseFrom(dst, n, kanaSplit, dst)
+  if (level == KANA_LOOSE) return m
+  return kanaLooserFrom(dst, m, kanaSplit, dst)
 }

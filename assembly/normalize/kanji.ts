@@ -45,6 +45,7 @@ const K_MARK_H: i32 = -5     // handakuten
   if (cp == 0x3099 || cp == 0x309B) return K_MARK
   if (cp == 0x309A || cp == 0x309C) return K_MARK_H
   if (cp == 0x30FB) return K_DROP
+  if (cp - 0xD800 < 0x800) return K_BAD                              // lone surrogate
   if (cp < 0xF900) return <i32>cp
   if (cp < 0xFB00) return <i32>compatOf(cp)
   if (cp - 0xFE00 < 0x10 || cp == 0xFEFF) return K_DROP             // variation selectors, BOM
@@ -67,7 +68,6 @@ const K_MARK_H: i32 = -5     // handakuten
     if (k == C_SEP) return K_DROP
     return <i32>cp
   }
-  if (cp - 0xD800 < 0x800) return K_BAD                              // lone surrogate
   if (cp - 0x2F800 < 0x220) return <i32>compatOf(cp)
   if (cp - 0xE0100 < 0xF0) return K_DROP                             // IVS
   return <i32>cp
