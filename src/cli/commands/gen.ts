@@ -2,6 +2,8 @@
 import type { Command } from 'commander'
 import { NayoseError } from '../../errors.js'
 import { generateResidents } from '../../../data/gen/residents-file.js'
+import { generateQueries, QUERY_DEFAULTS } from '../../../data/gen/queries.js'
+import { CORRUPTION_DEFAULTS } from '../../../data/gen/corruptions.js'
 
 function int(name: string) {
   return (v: string): number => {
@@ -52,5 +54,30 @@ export function register(program: Command): void {
         ...(o.variantRate !== undefined && { surnameVariantRate: o.variantRate }),
       })
       process.stderr.write(`gen residents: ${stats.residents} SYNTHETIC residents in ${stats.households} households → ${out} (${((Date.now() - t0) / 1000).toFixed(1)} s)\n`)
+    })
+
+  gen.command('queries')
+    .description('write labelled queries (SPEC §2) about a SYNTHETIC residents file, and their truth file')
+    .requiredOption('--from <file>', 'residents CSV written by `gen residents`')
+    .option('--n <count>', 'number of queries', int('n'), 1000)
+    .option('--seed <seed>', 'random seed', '1')
+    .option('--out <file>', 'queries CSV (default data/generated/SYNTHETIC-queries-n<N>-s<seed>.csv)')
+    .option('--truth <file>', 'truth CSV: qid,resident_id,category,corruptions (default: <out> with .truth.csv)')
+    .option('--absent <p>', 'share of queries about people not in the snapshot (look-alikes included)', rate('absent'), QUERY_DEFAULTS.absent)
+    .option('--lookalike <p>', 'share of all queries that are look-alikes of a present person', rate('lookalike'), QUERY_DEFAULTS.lookalike)
+    .option('--hard <p>', 'share of present queries drawn from twins and 同姓同名同生年月日 residents', rate('hard'), QUERY_DEFAULTS.hard)
+    .option('--corruptions <spec>', `rates as name=p,… ("all=0,…" starts from none); names: ${Object.keys(CORRUPTION_DEFAULTS).join(' ')}`)
+    .option('--encoding <enc>', 'encoding of the residents file and of the output', encoding, 'utf8')
+    .option('--as-of <date>', 'reference date of the residents file', '2026-10-01')
+    .option('--tables <dir>', 'source tables directory (default data/tables)')
+    .action(async (o) => {
+      const out = o.out ?? `data/generated/SYNTHETIC-queries-n${o.n}-s${o.seed}.csv`
+      const truth = o.truth ?? out.replace(/(\.csv)?$/, '.truth.csv')
+      const s = await generateQueries({
+        from: o.from, n: o.n, seed: o.seed, out, truth, absent: o.absent, lookalike: o.lookalike, hard: o.hard,
+        corruptions: o.corruptions, encoding: o.encoding, asOf: o.asOf, tablesDir: o.tables,
+      })
+      const cats = Object.entries(s.categories).map(([k, v]) => `${k} ${v}`).join(', ')
+      process.stderr.write(`gen queries: ${s.queries} queries (${cats}) → ${out}, truth → ${truth}\n`)
     })
 }
