@@ -127,3 +127,29 @@ describe('notices', () => {
     expect(readFileSync(join(TABLES, 'NOTICE-EDRDG.md'), 'utf8')).toMatch(/Creative Commons Attribution-ShareAlike/)
   })
 })
+
+describe('population-by-age.tsv', () => {
+  const t = readTable('population-by-age.tsv')
+  const rows = t.rows.map((r) => r.map(Number))
+  const sum = (from: number, to: number) => rows.filter((r) => r[0] >= from && r[0] <= to).reduce((a, r) => a + r[1] + r[2], 0)
+  const both = (age: number) => rows[age][1] + rows[age][2]
+  it('has ages 0…100 with positive counts', () => {
+    expect(t.header).toEqual(['age', 'male', 'female'])
+    expect(rows.map((r) => r[0])).toEqual(Array.from({ length: 101 }, (_, i) => i))
+    expect(rows.filter((r) => !(r[1] > 0 && r[2] > 0))).toEqual([])
+  })
+  it('matches the 2023-10-01 calibration totals within 1 %', () => {
+    const near = (x: number, target: number) => Math.abs(x / target - 1) < 0.01
+    expect(near(sum(0, 100), 124_351_877)).toBe(true)
+    expect(near(rows.reduce((a, r) => a + r[1], 0), 60_492_427)).toBe(true)
+    expect(near(rows.reduce((a, r) => a + r[2], 0), 63_859_450)).toBe(true)
+    expect(Math.abs(sum(0, 14) / sum(0, 100) - 0.114)).toBeLessThan(0.002)
+    expect(Math.abs(sum(65, 100) / sum(0, 100) - 0.291)).toBeLessThan(0.002)
+  })
+  it('keeps the baby booms and the 1966 丙午 dip', () => {
+    expect(both(75)).toBeGreaterThan(1.2 * both(70)) // 1947–49 boom
+    expect(both(49)).toBeGreaterThan(1.2 * both(40)) // 1971–74 boom
+    expect(both(57)).toBeLessThan(0.85 * Math.min(both(56), both(58))) // 丙午
+    expect(rows[100][2]).toBeGreaterThan(4 * rows[100][1]) // centenarians are mostly women
+  })
+})
