@@ -3,6 +3,7 @@ import type { Command } from 'commander'
 import { NayoseError } from '../../errors.js'
 import { generateResidents } from '../../../data/gen/residents-file.js'
 import { generateQueries, QUERY_DEFAULTS } from '../../../data/gen/queries.js'
+import { generateDelta } from '../../../data/gen/delta.js'
 import { CORRUPTION_DEFAULTS } from '../../../data/gen/corruptions.js'
 
 function int(name: string) {
@@ -79,5 +80,22 @@ export function register(program: Command): void {
       })
       const cats = Object.entries(s.categories).map(([k, v]) => `${k} ${v}`).join(', ')
       process.stderr.write(`gen queries: ${s.queries} queries (${cats}) → ${out}, truth → ${truth}\n`)
+    })
+
+  gen.command('delta')
+    .description('write a SYNTHETIC delta (異動) file consistent with a residents file: moves, deaths, births, marriages')
+    .requiredOption('--from <file>', 'residents CSV written by `gen residents`')
+    .option('--n <count>', 'number of delta rows', int('n'), 100)
+    .option('--seed <seed>', 'random seed', '1')
+    .option('--out <file>', 'delta CSV (default data/generated/SYNTHETIC-delta-n<N>-s<seed>.csv)')
+    .option('--encoding <enc>', 'encoding of the residents file and of the output', encoding, 'utf8')
+    .option('--as-of <date>', 'reference date of the residents file; effective dates follow it', '2026-10-01')
+    .option('--days <n>', 'days after the reference date that effective dates spread over', int('days'), 30)
+    .option('--tables <dir>', 'source tables directory (default data/tables)')
+    .action(async (o) => {
+      const out = o.out ?? `data/generated/SYNTHETIC-delta-n${o.n}-s${o.seed}.csv`
+      const s = await generateDelta({ from: o.from, n: o.n, seed: o.seed, out, encoding: o.encoding, asOf: o.asOf, days: o.days, tablesDir: o.tables })
+      const kinds = Object.entries(s.kinds).map(([k, v]) => `${k} ${v}`).join(', ')
+      process.stderr.write(`gen delta: ${s.rows} changes (${kinds}) → ${out}\n`)
     })
 }
