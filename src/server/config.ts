@@ -156,3 +156,13 @@ export function revokeClient(cfg: ServerConfig, name: string): void {
   if (!c) throw new NayoseError('NO_CLIENT', `no client named ${name}`)
   if (!c.revoked_at) c.revoked_at = new Date().toISOString()
 }
+
+/** Gives an existing client a fresh token (its pseudonym key and scope stay); returns the token. */
+export function rotateToken(cfg: ServerConfig, name: string): string {
+  const c = cfg.clients[name]
+  if (!c) throw new NayoseError('NO_CLIENT', `no client named ${name}`)
+  const token = newToken()
+  c.token_sha256 = hashToken(token)
+  delete c.revoked_at
+  return token
+}

@@ -1,0 +1,84 @@
+// Running a server process: open the engine host and audit log, start, follow the config file
+// (client add/revoke take effect without a restart), stop gracefully on SIGTERM/SIGINT.
+import { unwatchFile, watchFile } from 'node:fs'
+import { pino, type Logger } from 'pino'
+import { NayoseError } from '../errors.js'
+import { AuditLog } from '../store/audit.js'
+import { NayoseServer } from './app.js'
+import { readConfig, resolvePaths, type ServerConfig } from './config.js'
+import type { MatchHost } from './service.js'
+
+/** Opens the real EngineHost (src/engine/host.ts) on a snapshot directory. */
+export async function openEngineHost(dir: string): Promise<MatchHost> {
+  let mod: { EngineHost?: { open(dir: string): Promise<MatchHost> } }
+  const path = '../engine/host.js'
+  try {
+    mod = await import(path)
+  } catch (e) {
+    if ((e as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' && String((e as Error).message).includes('host')) {
+      throw new NayoseError('NOT_READY', 'the engine host (src/engine/host.ts, EngineHost) is not in this build yet: the server has nothing to match with')
+    }
+    throw e
+  }
+  if (!mod.EngineHost) throw new NayoseError('NOT_READY', 'src/engine/host.ts does not export EngineHost yet')
+  return mod.EngineHost.open(dir)
+}
+
+export interface RunOptions {
+  configFile: string
+  snapshot?: string
+  hostname?: string
+  port?: number
+  allowFallback?: boolean
+  logLevel?: string
+  /** called once listening (start prints its banner here) */
+  onListening?: (server: NayoseServer, cfg: ServerConfig) => void
+}
+
+export function makeLogger(level = 'info'): Logger {
+  return pino({ level, base: { pid: process.pid } }, pino.destination(2))
+}
+
+/** Serves until SIGTERM/SIGINT, then drains and resolves. */
+export async function runServer(o: RunOptions): Promise<void> {
+  const log = makeLogger(o.logLevel)
+  const cfg = resolvePaths(readConfig(o.configFile), o.configFile)
+  const snapshot = o.snapshot ?? cfg.snapshot
+  if (!snapshot) throw new NayoseError('NO_SNAPSHOT', 'no snapshot: pass --snapshot DIR or set "snapshot" in the config file')
+  const audit = AuditLog.open(cfg.audit.path, { sync: cfg.audit.sync !== false })
+  let host: MatchHost
+  try { host = await openEngineHost(snapshot) } catch (e) { await audit.close(); throw e }
+  let server: NayoseServer
+  try {
+    server = await NayoseServer.start({ host, config: cfg, audit, hostname: o.hostname, port: o.port, allowFallback: o.allowFallback, logger: log })
+  } catch (e) { await audit.close(); await host.close?.(); throw e }
+  const scheme = cfg.tls ? 'https' : 'http', wsScheme = cfg.tls ? 'wss' : 'ws'
+  const hostname = o.hostname ?? cfg.host ?? '127.0.0.1'
+  process.stdout.write(`nayose: listening on ${scheme}://${hostname}:${server.port} (WebSocket ${wsScheme}://${hostname}:${server.port}/ws), snapshot ${host.engine.version}, uws ${server.uws}\n`)
+  o.onListening?.(server, cfg)
+
+  // client add/revoke edit the file; pick the change up without a restart
+  watchFile(o.configFile, { interval: 2000 }, () => {
+    try {
+      server.updateConfig(resolvePaths(readConfig(o.configFile), o.configFile))
+      log.info('config reloaded')
+    } catch (e) { log.error({ code: (e as NayoseError).code }, 'config reload failed; keeping the previous config') }
+  })
+
+  await new Promise<void>(resolve => {
+    let stopping = false
+    const stop = (signal: string) => {
+      if (stopping) return
+      stopping = true
+      log.info({ signal }, 'stopping: finishing in-flight queries')
+      unwatchFile(o.configFile)
+      server.shutdown()
+        .then(() => audit.close())
+        .then(() => host.close?.())
+        .catch(e => log.error({ err: (e as Error).name }, 'error while stopping'))
+        .finally(() => resolve())
+    }
+    process.once('SIGTERM', () => stop('SIGTERM'))
+    process.once('SIGINT', () => stop('SIGINT'))
+  })
+}
