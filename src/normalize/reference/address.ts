@@ -208,7 +208,7 @@ function blockAt(p: number): boolean {
   if (readNum(p) < 0) return false
   const q = numEnd, c = at(q), ascii = numAscii
   if (c === C_CHOU || c === C_GOU) return true
-  if (c === C_BAN) { const d = at(q + 1); return d === C_CHI || !isKanji(d) }
+  if (c === C_BAN) { const d = at(q + 1); return d === C_CHI || !isKanji(d) || kanjiDigit(d) >= 0 || kanjiUnit(d) > 0 }   // 一番五号, not 一番町
   if (c === HY) return true
   if (isSepNo(c)) return readNum(q + 1) >= 0
   if (!ascii) return false

@@ -1,0 +1,122 @@
+// Address goldens and meet/apart pairs against both the WASM core (through the batch API) and the
+// TS reference; properties (notation changes keep the key; numerals in names survive); a
+// differential test of the two on realistic and random strings.
+import { readFileSync } from 'node:fs'
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { WasmNormalizer, type AddressResult, type Normalized } from '../../src/normalize/batch.js'
+import * as reference from '../../src/normalize/reference/index.js'
+
+/** Any UTF-16 unit (lone surrogates included) or any astral code point; cheaper than unit 'binary'. */
+const anyUnit = fc.oneof(fc.integer({ min: 0, max: 0xFFFF }).map((c) => String.fromCharCode(c)),
+  fc.integer({ min: 0x10000, max: 0x10FFFF }).map((c) => String.fromCodePoint(c)))
+
+function table(path: string): string[][] {
+  const lines = readFileSync(new URL(path, import.meta.url), 'utf8').split('\n').filter((l) => l && !l.startsWith('#'))
+  return lines.slice(1).map((l) => l.split('\t').map(unescape))
+}
+function unescape(s: string): string {
+  return s.replace(/\\u\{([0-9A-Fa-f]+)\}|\\u([0-9A-Fa-f]{4})|\\s|\\t/g, (m, a: string | undefined, b: string | undefined) =>
+    m === '\\s' ? ' ' : m === '\\t' ? '\t' : String.fromCodePoint(parseInt((a ?? b)!, 16)))
+}
+
+const wasm = WasmNormalizer.create()
+const impls: Array<[string, (values: string[]) => Normalized[]]> = [
+  ['wasm', (v) => wasm.normalize('address', v)],
+  ['reference', (v) => reference.normalize('address', v)],
+]
+const golden = table('../golden/address.tsv')
+const meet = table('../cases/address-meet.tsv')
+const apart = table('../cases/address-apart.tsv')
+
+const KANJI = ['〇', '一', '二', '三', '四', '五', '六', '七', '八', '九']
+/** 0..999 in 漢数字 with units (二十三, 百五, 三百十). */
+function kanjiNum(n: number): string {
+  if (n === 0) return '〇'
+  const h = Math.floor(n / 100), t = Math.floor(n / 10) % 10, o = n % 10
+  return (h ? (h > 1 ? KANJI[h] : '') + '百' : '') + (t ? (t > 1 ? KANJI[t] : '') + '十' : '') + (o ? KANJI[o] : '')
+}
+const fwDigits = (s: string) => s.replace(/[0-9]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xFEE0))
+
+// Real municipality + 町字 pairs, some with numerals inside the name that must survive
+const PLACES: Array<[string, string, string]> = [
+  ['東京都', '千代田区', '霞が関'], ['東京都', '千代田区', '一番町'], ['東京都', '千代田区', '九段南'],
+  ['東京都', '世田谷区', '三軒茶屋'], ['東京都', '八王子市', '元本郷町'], ['三重県', '四日市市', '諏訪町'],
+  ['滋賀県', '東近江市', '八日市町'], ['神奈川県', '横浜市中区', '日本大通'], ['東京都', '目黒区', '自由が丘'],
+  ['北海道', '札幌市中央区', '大通西'], ['新潟県', '十日町市', '本町'], ['静岡県', '浜松市浜北区', '貴布祢'],
+]
+
+it('has the hand-checked cases', () => {
+  expect(golden.length).toBeGreaterThanOrEqual(50)
+  expect(meet.length + apart.length).toBeGreaterThanOrEqual(50)
+})
+
+for (const [name, run] of impls) describe(name, () => {
+  const got = run(golden.map((r) => r[0]!))
+  it.each(golden.map((r, i) => [i + 1, r[0]!, r, got[i]] as const))('golden %i: %s', (_, _input, row, out) => {
+    const [, key, prefecture, city, town, block, rest, prefCode] = row
+    if (key!.startsWith('!')) expect(out).toEqual({ error: { code: key!.slice(1), message: expect.any(String) } })
+    else expect(out).toEqual({ key, prefecture, city, town, block, rest, prefCode: Number(prefCode) })
+  })
+
+  const a = run(meet.map((r) => r[0]!)) as AddressResult[], b = run(meet.map((r) => r[1]!)) as AddressResult[]
+  it.each(meet.map((r, i) => [r[0]!, r[1]!, i] as const))('%s meets %s', (_x, _y, i) => {
+    expect(a[i]).toHaveProperty('key')
+    expect(b[i]!.key).toBe(a[i]!.key)
+  })
+  const c = run(apart.map((r) => r[0]!)) as AddressResult[], d = run(apart.map((r) => r[1]!)) as AddressResult[]
+  it.each(apart.map((r, i) => [r[0]!, r[1]!, i] as const))('%s stays apart from %s', (_x, _y, i) => {
+    expect(c[i]).toHaveProperty('key')
+    expect(d[i]!.key).not.toBe(c[i]!.key)
+  })
+
+  it('gives one key for every notation of the same 丁目-番地-号, and keeps names with numerals', () => {
+    fc.assert(fc.property(fc.constantFrom(...PLACES), fc.integer({ min: 1, max: 30 }), fc.integer({ min: 1, max: 999 }),
+      fc.integer({ min: 1, max: 120 }), fc.constantFrom('', ' ', '　'), fc.boolean(),
+      ([pref, city, town], x, y, z, sp, withPref) => {
+        const p = withPref ? pref : ''
+        const forms = [
+          `${p}${city}${town}${x}-${y}-${z}`,
+          `${p}${sp}${city}${sp}${town}${sp}${x}丁目${y}番地${z}号`,
+          `${p}${city}${town}${kanjiNum(x)}丁目${kanjiNum(y)}番${kanjiNum(z)}号`,
+          `${p}${city}${town}${fwDigits(`${x}－${y}－${z}`)}`,
+          `${p}${city}${town}${x}ー${y}ー${z}${sp || ' '}サンプルハイツ${z}号室`,
+          `${p}${city}${town}${x}丁目${y}-${z}`,
+          `${p}${city}${town}${x}−${y}の${z}`,
+        ]
+        const out = run(forms) as AddressResult[]
+        for (const o of out) {
+          expect(o.key).toBe(out[0]!.key)
+          expect(o.block).toBe(`${x}-${y}-${z}`)
+          expect(o.city).toBe(city)
+        }
+        expect(out[0]!.town.replace('ヶ', 'が')).toBe(town)   // 一番町, 八日市町, 三軒茶屋, 十日町市 intact
+        expect(out[4]!.rest).toBe(`サンプルハイツ${z}号室`)
+      }), { numRuns: 200 })
+  })
+})
+
+describe('wasm and reference agree', () => {
+  const unit = fc.constantFrom(...('0123456789０１２３４５６７８９-ー－‐―−〇一二三四五六七八九十百千丁目番地号のノ之ケヶがかヵ' +
+    '大字郡都道府県市区町村条線割 　北海東京千代田霞関横浜中四日八王子府ABＦ室ビル').split(''))
+  it('on strings of address characters', () => {
+    fc.assert(fc.property(fc.array(fc.string({ unit, maxLength: 30 }), { minLength: 1, maxLength: 40 }), (xs) => {
+      expect(wasm.normalize('address', xs)).toEqual(reference.normalize('address', xs))
+    }), { numRuns: 300 })
+  })
+  it('on municipality names followed by noise', () => {
+    const cities = ['北海道札幌市中央区', '横浜市', '浜松市', '愛知郡', '府中市', '伊達市', '大阪', '東京', '京都市', '郡山市', '大和郡山市', '関ケ原町']
+    fc.assert(fc.property(fc.array(fc.tuple(fc.constantFrom(...cities), fc.string({ unit, maxLength: 20 })).map(([c, s]) => c + s), { minLength: 1, maxLength: 40 }), (xs) => {
+      expect(wasm.normalize('address', xs)).toEqual(reference.normalize('address', xs))
+    }), { numRuns: 200 })
+  })
+  it('on arbitrary Unicode', () => {
+    fc.assert(fc.property(fc.array(fc.string({ unit: anyUnit, maxLength: 40 }), { minLength: 1, maxLength: 40 }), (xs) => {
+      expect(wasm.normalize('address', xs)).toEqual(reference.normalize('address', xs))
+    }), { numRuns: 100 })
+  })
+  it('on a value longer than the item limit', () => {
+    const long = '東京都千代田区霞が関' + '1'.repeat(1100)
+    expect(wasm.normalize('address', [long])).toEqual(reference.normalize('address', [long]))
+  })
+})
