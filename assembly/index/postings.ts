@@ -1,0 +1,154 @@
+// Blocking keys and postings. Every row emits the keys below (hashes of type + parts); all
+// (key, row) pairs are radix-sorted into CSR form and a bucket index on the top bits of the key
+// finds a key's block in two memory reads. docs/matching.md explains the choice of keys.
+import { hKey } from './hash'
+import { sortPairs } from './sort'
+import {
+  nRows, u32At, f64At, colMeta, M_DELETED, colDate, colKey, colKeySur, colKeyGiv, colLoose, colLooseSur,
+  colLooseGiv, colFormerKey, colFormerSurKey, colFormerLoose, colFormerSurLoose, colAliasKey, colAliasLoose,
+  colMy, colRid, colReadings,
+} from './rows'
+
+export const K_DATE_SUR_LOOSE: u32 = 1
+export const K_DATE_GIV_LOOSE: u32 = 2
+export const K_DATE_SUR_KEY: u32 = 3
+export const K_DATE_GIV_KEY: u32 = 4
+export const K_LOOSE_YEAR: u32 = 5
+export const K_LOOSE_MD: u32 = 6
+export const K_KEY_YEAR: u32 = 7
+export const K_KEY_MD: u32 = 8
+export const K_MY: u32 = 9
+export const K_RID: u32 = 10
+export const K_NAME_KEY: u32 = 11
+export const K_NAME_LOOSE: u32 = 12
+
+let pKeys: usize = 0
+let pRows: usize = 0
+export let nPostings: i32 = 0
+let bucketBits: u32 = 1
+let buckets: usize = 0
+
+// Emission: counting pass (writing = false) then writing pass.
+let writing = false
+let emitted: i32 = 0
+let curRow: u32 = 0
+
+@inline function emit(type: u32, a: u32, b: u32): void {
+  if (writing) {
+    store<u32>(pKeys + (<usize>emitted << 2), hKey(type, a, b))
+    store<u32>(pRows + (<usize>emitted << 2), curRow)
+  }
+  emitted++
+}
+
+/** Number parts of an identifier stored as f64. */
+@inline export function idLo(v: f64): u32 { return <u32>(<u64>v & 0xFFFFFFFF) }
+@inline export function idHi(v: f64): u32 { return <u32>(<u64>v >> 32) }
+
+function emitRow(r: i32): void {
+  const meta = u32At(colMeta, r)
+  if (meta & M_DELETED) return
+  curRow = <u32>r
+  const d = u32At(colDate, r)
+  const y = d / 10000, md = d % 10000
+  const key = u32At(colKey, r), fKey = u32At(colFormerKey, r), aKey = u32At(colAliasKey, r)
+  const loose = u32At(colLoose, r), fLoose = u32At(colFormerLoose, r), aLoose = u32At(colAliasLoose, r)
+  if (d) {
+    const ks = u32At(colKeySur, r), fks = u32At(colFormerSurKey, r)
+    if (ks) emit(K_DATE_SUR_KEY, d, ks)
+    if (fks && fks != ks) emit(K_DATE_SUR_KEY, d, fks)
+    const kg = u32At(colKeyGiv, r)
+    if (kg) emit(K_DATE_GIV_KEY, d, kg)
+    const ls = u32At(colLooseSur, r), fls = u32At(colFormerSurLoose, r)
+    if (ls) emit(K_DATE_SUR_LOOSE, d, ls)
+    if (fls && fls != ls) emit(K_DATE_SUR_LOOSE, d, fls)
+    const lg = u32At(colLooseGiv, r)
+    if (lg) emit(K_DATE_GIV_LOOSE, d, lg)
+    if (key) { emit(K_KEY_YEAR, key, y); emit(K_KEY_MD, key, md) }
+    if (fKey && fKey != key) { emit(K_KEY_YEAR, fKey, y); emit(K_KEY_MD, fKey, md) }
+    if (aKey && aKey != key) { emit(K_KEY_YEAR, aKey, y); emit(K_KEY_MD, aKey, md) }
+    if (loose) { emit(K_LOOSE_YEAR, loose, y); emit(K_LOOSE_MD, loose, md) }
+    if (fLoose && fLoose != loose) { emit(K_LOOSE_YEAR, fLoose, y); emit(K_LOOSE_MD, fLoose, md) }
+    if (aLoose && aLoose != loose) { emit(K_LOOSE_YEAR, aLoose, y); emit(K_LOOSE_MD, aLoose, md) }
+  }
+  if (key) emit(K_NAME_KEY, key, 0)
+  if (fKey && fKey != key) emit(K_NAME_KEY, fKey, 0)
+  if (aKey && aKey != key) emit(K_NAME_KEY, aKey, 0)
+  if (loose) emit(K_NAME_LOOSE, loose, 0)
+  if (fLoose && fLoose != loose) emit(K_NAME_LOOSE, fLoose, 0)
+  if (aLoose && aLoose != loose) emit(K_NAME_LOOSE, aLoose, 0)
+  // Dictionary readings of a kanji-only name: [u16 count][count × (sur, giv, full) u32].
+  const rp = <usize>u32At(colReadings, r)
+  if (rp) {
+    const n = <i32>load<u32>(rp)
+    for (let i = 0; i < n; i++) {
+      const e = rp + 4 + <usize>(i * 12)
+      const rs = load<u32>(e), rg = load<u32>(e + 4), rf = load<u32>(e + 8)
+      if (d) {
+        if (rs) emit(K_DATE_SUR_LOOSE, d, rs)
+        if (rg) emit(K_DATE_GIV_LOOSE, d, rg)
+        if (rf) { emit(K_LOOSE_YEAR, rf, y); emit(K_LOOSE_MD, rf, md) }
+      }
+      if (rf) emit(K_NAME_LOOSE, rf, 0)
+    }
+  }
+  const my = f64At(colMy, r)
+  if (my >= 0) emit(K_MY, idLo(my), idHi(my))
+  const rid = f64At(colRid, r)
+  if (rid >= 0) emit(K_RID, idLo(rid), idHi(rid))
+}
+
+/** Builds the postings over rows 0..nRows-1. Returns the number of postings. */
+export function buildPostings(): i32 {
+  writing = false; emitted = 0
+  for (let r = 0; r < nRows; r++) emitRow(r)
+  const n = emitted
+  const bytes: usize = <usize>(n > 0 ? n : 1) << 2
+  pKeys = heap.alloc(bytes); pRows = heap.alloc(bytes)
+  const tmpK = heap.alloc(bytes), tmpR = heap.alloc(bytes)
+  writing = true; emitted = 0
+  for (let r = 0; r < nRows; r++) emitRow(r)
+  sortPairs(pKeys, pRows, tmpK, tmpR, n)
+  nPostings = n
+  // Bucket index on the top bits: about one key per bucket; reuses the sort scratch when it fits.
+  let bits: u32 = 4
+  while (bits < 28 && (2 << bits) <= n) bits++     // 2^bits <= n: one or two postings per bucket
+  bucketBits = bits
+  const nb = <usize>1 << bits
+  buckets = (nb + 1) << 2 <= bytes ? tmpK : heap.alloc((nb + 1) << 2)
+  let j = 0
+  const shift = 32 - bits
+  for (let b: usize = 0; b <= nb; b++) {
+    while (j < n && <usize>(load<u32>(pKeys + (<usize>j << 2)) >> shift) < b) j++
+    store<u32>(buckets + (b << 2), <u32>j)
+  }
+  return n
+}
+
+/** Start and end (exclusive) of the last looked-up block in the posting rows. */
+export let blockStart: i32 = 0
+export let blockEnd: i32 = 0
+
+/** Finds the block of `key`; sets blockStart/blockEnd and returns its length. */
+export function lookup(key: u32): i32 {
+  if (nPostings == 0) { blockStart = 0; blockEnd = 0; return 0 }
+  const b = <usize>(key >> (32 - bucketBits))
+  let i = <i32>load<u32>(buckets + (b << 2))
+  const e = <i32>load<u32>(buckets + ((b + 1) << 2))
+  while (i < e && load<u32>(pKeys + (<usize>i << 2)) < key) i++
+  let j = i
+  while (j < e && load<u32>(pKeys + (<usize>j << 2)) == key) j++
+  blockStart = i; blockEnd = j
+  return j - i
+}
+
+/** Row of posting `i`. */
+@inline export function postingRow(i: i32): i32 { return <i32>load<u32>(pRows + (<usize>i << 2)) }
+
+/** Length of a key's block without remembering it. */
+export function blockLength(type: u32, a: u32, b: u32): i32 {
+  const s = blockStart, e = blockEnd
+  const n = lookup(hKey(type, a, b))
+  blockStart = s; blockEnd = e
+  return n
+}

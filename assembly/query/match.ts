@@ -1,0 +1,445 @@
+// The query path: normalise one query with the internal AS normalisers, gather candidates from
+// the postings, compute SPEC §3 comparison levels, sum Fellegi–Sunter weights, keep the top K.
+import { E_TOO_LONG } from '../abi'
+import { nameFold, nameSplit, nameExactLen } from '../normalize/kanji'
+import { kanaStrict, kanaLooseFrom, kanaLooserFrom, kanaSplit } from '../normalize/kana'
+import { parseDate } from '../normalize/date'
+import { parseSex } from '../normalize/sex'
+import { parseAddress, addrParts } from '../normalize/address'
+import { checkMyNumber, checkResidentId } from '../normalize/ids'
+import { hStr, hKey } from '../index/hash'
+import {
+  nRows, u32At, f64At, colMeta, colDate, colExact, colKey, colLoose, colLooser, colFormerKey, colAliasKey,
+  colFormerLoose, colAliasLoose, colKeySur, colFormerSurKey, colLooseSur, colFormerSurLoose,
+  colPref, colCity, colTown, colChome, colBlock, colPool, colPoolLens, colSplits, colReadings, colMy, colRid,
+  M_DELETED, M_HAS_KANA, M_HAS_NAME, M_SEX_MASK, chomeLen, allKatakana, digitsValue,
+} from '../index/rows'
+import {
+  lookup, blockStart, blockEnd, postingRow, blockLength, idLo, idHi,
+  K_DATE_SUR_LOOSE, K_DATE_GIV_LOOSE, K_DATE_SUR_KEY, K_DATE_GIV_KEY, K_LOOSE_YEAR, K_LOOSE_MD,
+  K_KEY_YEAR, K_KEY_MD, K_MY, K_RID, K_NAME_KEY, K_NAME_LOOSE,
+} from '../index/postings'
+import { unitsEq, startsWith, endsWith, oneEdit, dateNear } from './compare'
+
+// Name sub-levels (docs/matching.md maps them to SPEC agreement values).
+export const N_EXACT: i32 = 0
+export const N_VARIANT: i32 = 1
+export const N_KANA: i32 = 2
+export const N_ALT: i32 = 3         // former surname or alias agrees (reported `variant`)
+export const N_FUZZY: i32 = 4       // one edit / looser key
+export const N_READING: i32 = 5     // kanji disagree, reading agrees (reported `fuzzy`)
+export const N_PARTIAL: i32 = 6     // only 氏 or only 名 agrees (reported `fuzzy`)
+export const N_DIFFER: i32 = 7
+export const N_MISSING: i32 = 8
+// Birth, sex, address, id levels.
+export const B_EXACT: i32 = 0, B_NEAR: i32 = 1, B_DIFFER: i32 = 2, B_MISSING: i32 = 3
+export const S_EXACT: i32 = 0, S_DIFFER: i32 = 1, S_MISSING: i32 = 2
+export const A_EXACT: i32 = 0, A_BLOCK: i32 = 1, A_TOWN: i32 = 2, A_CITY: i32 = 3, A_PREF: i32 = 4, A_DIFFER: i32 = 5, A_MISSING: i32 = 6
+export const I_AGREE: i32 = 0, I_DIFFER: i32 = 1, I_MISSING: i32 = 2
+
+// Parameters (f64), written by JS (src/engine/params.ts): see P_* offsets.
+export const P_NAME: i32 = 0       // 9: log2 m for N_EXACT..N_ALT (term-frequency levels), weights for the rest
+export const P_BIRTH: i32 = 16     // 4
+export const P_SEX: i32 = 20       // 3
+export const P_ADDR: i32 = 24      // 7
+export const P_ID: i32 = 32        // 3
+export const P_LOG2N: i32 = 40     // log2(live rows + pseudo rows)
+export const P_TF_MIN: i32 = 41    // pseudo count added to a name's count for the term-frequency u
+export const P_CAP: i32 = 42       // block size above which a block is filtered (see docs)
+export const P_MAX_CANDS: i32 = 43 // candidates scored per query at most
+export const params = new StaticArray<f64>(64)
+
+@inline function par(i: i32): f64 { return unchecked(params[i]) }
+
+// ---- the normalised query --------------------------------------------------------------------
+const SCR = new StaticArray<u16>(20000)
+const R_EXACT: usize = 0, R_KEY: usize = 2200, R_STRICT: usize = 4400, R_LOOSE: usize = 6600
+const R_LOOSER: usize = 8800, R_ADDR: usize = 11000, R_ID: usize = 16000, R_TMP: usize = 17000
+@inline function scr(region: usize): usize { return changetype<usize>(SCR) + (region << 1) }
+
+/** Bit per field present in the query: 1 name, 2 kana, 4 date, 8 sex, 16 address, 32 my_number, 64 resident_id. */
+export let qPresent: i32 = 0
+/** Which field failed normalisation (0..6) when prepare returns a negative Status. */
+export let qErrField: i32 = -1
+
+let qExactH: u32 = 0, qKeyH: u32 = 0, qKeyN: i32 = 0, qKeySplit: i32 = -1, qKeySurH: u32 = 0, qKeyGivH: u32 = 0
+let qLooseH: u32 = 0, qLooserH: u32 = 0, qLooseN: i32 = 0, qLooseSplit: i32 = -1, qLooseSurH: u32 = 0, qLooseGivH: u32 = 0
+let qDate: u32 = 0, qSex: u32 = 0
+let qPrefH: u32 = 0, qCityH: u32 = 0, qTownH: u32 = 0, qChomeH: u32 = 0, qBlockH: u32 = 0
+let qMy: f64 = -1, qRid: f64 = -1
+let hasName = false, hasKana = false, hasAddr = false
+let cntKey: i32 = 0, cntLoose: i32 = 0
+
+const MAX_FIELD_UNITS: i32 = 1024
+
+function kanaInto(src: usize, len: i32): i32 {
+  const ns = kanaStrict(src, len, scr(R_STRICT))
+  if (ns < 0) return ns
+  const n = kanaLooseFrom(scr(R_STRICT), ns, kanaSplit, scr(R_LOOSE))
+  const split = kanaSplit
+  const m = kanaLooserFrom(scr(R_LOOSE), n, split, scr(R_LOOSER))
+  qLooseN = n; qLooseSplit = split > 0 && split < n ? split : -1
+  qLooseH = hStr(scr(R_LOOSE), n); qLooserH = hStr(scr(R_LOOSER), m)
+  qLooseSurH = qLooseSplit > 0 ? hStr(scr(R_LOOSE), qLooseSplit) : 0
+  qLooseGivH = qLooseSplit > 0 ? hStr(scr(R_LOOSE) + (<usize>qLooseSplit << 1), n - qLooseSplit) : 0
+  hasKana = true
+  return 0
+}
+
+/**
+ * Normalises the query whose 7 fields (name, name_kana, birth_date, sex, address, my_number,
+ * resident_id) are at units [offs[f], offs[f+1]) of `chars`. Returns 0 or the negative Status of
+ * the first field that failed (qErrField says which).
+ */
+export function prepare(chars: usize, offs: usize): i32 {
+  qPresent = 0; qErrField = -1
+  hasName = false; hasKana = false; hasAddr = false
+  qExactH = 0; qKeyH = 0; qKeyN = 0; qKeySplit = -1; qKeySurH = 0; qKeyGivH = 0
+  qLooseH = 0; qLooserH = 0; qLooseN = 0; qLooseSplit = -1; qLooseSurH = 0; qLooseGivH = 0
+  qDate = 0; qSex = 0; qPrefH = 0; qCityH = 0; qTownH = 0; qChomeH = 0; qBlockH = 0; qMy = -1; qRid = -1
+  for (let f = 0; f < 7; f++) {
+    const a = load<i32>(offs + (<usize>f << 2)), b = load<i32>(offs + (<usize>(f + 1) << 2))
+    const len = b - a
+    if (len == 0) continue
+    qErrField = f
+    if (len < 0 || len > MAX_FIELD_UNITS) return E_TOO_LONG
+    const src = chars + (<usize>a << 1)
+    qPresent |= 1 << f
+    switch (f) {
+      case 0: {
+        const n = nameFold(src, len, scr(R_EXACT), scr(R_KEY))
+        if (n < 0) return n
+        qKeyN = n; qKeySplit = nameSplit > 0 && nameSplit < n ? nameSplit : -1
+        qExactH = hStr(scr(R_EXACT), nameExactLen); qKeyH = hStr(scr(R_KEY), n)
+        if (qKeySplit > 0) {
+          qKeySurH = hStr(scr(R_KEY), qKeySplit)
+          qKeyGivH = hStr(scr(R_KEY) + (<usize>qKeySplit << 1), n - qKeySplit)
+        }
+        hasName = true
+        break
+      }
+      case 1: {
+        const st = kanaInto(src, len)
+        if (st < 0) return st
+        break
+      }
+      case 2: {
+        const d = parseDate(src, len)
+        if (d < 0) return d
+        qDate = <u32>d
+        break
+      }
+      case 3: {
+        const s = parseSex(src, len)
+        if (s < 0) return s
+        qSex = <u32>s
+        break
+      }
+      case 4: {
+        const k = parseAddress(src, len, scr(R_ADDR))
+        if (k < 0) return k
+        const base = scr(R_ADDR)
+        const ps = unchecked(addrParts[0]), pe = unchecked(addrParts[1])
+        qPrefH = hStr(base + (<usize>ps << 1), pe - ps)
+        const cs = unchecked(addrParts[2]), ce = unchecked(addrParts[3])
+        qCityH = hStr(base + (<usize>cs << 1), ce - cs)
+        const ts = unchecked(addrParts[4]), te = unchecked(addrParts[5])
+        qTownH = hStr(base + (<usize>ts << 1), te - ts)
+        const bs = unchecked(addrParts[6]), be = unchecked(addrParts[7])
+        qBlockH = hStr(base + (<usize>bs << 1), be - bs)
+        qChomeH = hStr(base + (<usize>bs << 1), chomeLen(base + (<usize>bs << 1), be - bs))
+        hasAddr = qCityH != 0 || qTownH != 0 || qPrefH != 0
+        break
+      }
+      case 5: {
+        const k = checkMyNumber(src, len, scr(R_ID))
+        if (k < 0) return k
+        qMy = digitsValue(scr(R_ID), k)
+        break
+      }
+      case 6: {
+        const k = checkResidentId(src, len, scr(R_ID))
+        if (k < 0) return k
+        qRid = digitsValue(scr(R_ID), k)
+        break
+      }
+    }
+  }
+  qErrField = -1
+  // A name written in kana (ｻﾄｳ ﾀﾛｳ in the name field) is also a reading when no reading was given.
+  // It is compared as a reading only: a kana name says nothing about the registered kanji.
+  if (hasName && allKatakana(scr(R_KEY), qKeyN)) {
+    hasName = false
+    if (hasKana) { cntLoose = blockLength(K_NAME_LOOSE, qLooseH, 0); cntKey = 0; return 0 }
+    const kp = scr(R_TMP)
+    memory.copy(kp, scr(R_KEY), <usize>qKeyN << 1)
+    const n = qKeyN
+    // the key has no separator: re-insert the split as a space so the reading keeps it
+    if (qKeySplit > 0) {
+      memory.copy(kp + (<usize>(qKeySplit + 1) << 1), scr(R_KEY) + (<usize>qKeySplit << 1), <usize>(n - qKeySplit) << 1)
+      store<u16>(kp + (<usize>qKeySplit << 1), 0x20)
+      kanaInto(kp, n + 1)
+    } else kanaInto(kp, n)
+  }
+  cntKey = hasName ? blockLength(K_NAME_KEY, qKeyH, 0) : 0
+  cntLoose = hasKana ? blockLength(K_NAME_LOOSE, qLooseH, 0) : 0
+  return 0
+}
+
+// ---- candidates ------------------------------------------------------------------------------
+let visited: usize = 0
+let visitedCap: i32 = 0
+let gen: u32 = 0
+const MAX_CANDS_HARD: i32 = 1 << 16
+const cands = new StaticArray<i32>(MAX_CANDS_HARD)
+export let nCands: i32 = 0
+/** Bit 0: a block overflowed its cap or the candidate limit was hit (see docs/matching.md). */
+export let qFlags: i32 = 0
+
+function ensureVisited(): void {
+  if (visitedCap >= nRows) return
+  visitedCap = nRows > 0 ? nRows : 1
+  visited = heap.alloc(<usize>visitedCap << 2)
+  memory.fill(visited, 0, <usize>visitedCap << 2)
+  gen = 0
+}
+
+@inline function addCand(r: i32): void {
+  const at = visited + (<usize>r << 2)
+  if (load<u32>(at) == gen) return
+  store<u32>(at, gen)
+  if (nCands >= MAX_CANDS_HARD || nCands >= <i32>par(P_MAX_CANDS)) { qFlags |= 1; return }
+  unchecked(cands[nCands++] = r)
+}
+
+/** Rows of a block over the cap must pass this cheap filter (date close, or sex and city agree). */
+@inline function passesFilter(r: i32): bool {
+  if (qDate) {
+    const d = u32At(colDate, r)
+    return d == qDate || dateNear(d, qDate)
+  }
+  if (qSex && <u32>(u32At(colMeta, r) & M_SEX_MASK) != qSex) return false
+  if (qCityH) return u32At(colCity, r) == qCityH
+  return true
+}
+
+function probe(type: u32, a: u32, b: u32): void {
+  if (a == 0) return
+  const n = lookup(hKey(type, a, b))
+  if (n == 0) return
+  const s = blockStart, e = blockEnd
+  const cap = <i32>par(P_CAP)
+  if (n <= cap) {
+    for (let i = s; i < e; i++) addCand(postingRow(i))
+    return
+  }
+  let taken = 0
+  for (let i = s; i < e; i++) {
+    const r = postingRow(i)
+    if (passesFilter(r)) {
+      if (taken >= cap) { qFlags |= 1; return }
+      addCand(r); taken++
+    }
+  }
+}
+
+function gather(): void {
+  ensureVisited()
+  gen++
+  if (gen == 0) { memory.fill(visited, 0, <usize>visitedCap << 2); gen = 1 }
+  nCands = 0; qFlags = 0
+  const d = qDate
+  const y = d / 10000, md = d % 10000
+  if (d) {
+    if (hasName) {
+      if (qKeySplit > 0) { probe(K_DATE_SUR_KEY, d, qKeySurH); probe(K_DATE_GIV_KEY, d, qKeyGivH) }
+      else {
+        // No 氏/名 separator: try the likely splits (a surname of 1..4 units, a given name of 1..4).
+        const k = scr(R_KEY)
+        for (let l = 1; l <= 4 && l < qKeyN; l++) {
+          probe(K_DATE_SUR_KEY, d, hStr(k, l))
+          probe(K_DATE_GIV_KEY, d, hStr(k + (<usize>(qKeyN - l) << 1), l))
+        }
+        probe(K_DATE_SUR_KEY, d, qKeyH)          // a surname-only query
+      }
+      probe(K_KEY_YEAR, qKeyH, y); probe(K_KEY_MD, qKeyH, md)
+    }
+    if (hasKana) {
+      if (qLooseSplit > 0) { probe(K_DATE_SUR_LOOSE, d, qLooseSurH); probe(K_DATE_GIV_LOOSE, d, qLooseGivH) }
+      else {
+        const k = scr(R_LOOSE)
+        for (let l = 1; l <= 6 && l < qLooseN; l++) {
+          probe(K_DATE_SUR_LOOSE, d, hStr(k, l))
+          probe(K_DATE_GIV_LOOSE, d, hStr(k + (<usize>(qLooseN - l) << 1), l))
+        }
+        probe(K_DATE_SUR_LOOSE, d, qLooseH)
+      }
+      probe(K_LOOSE_YEAR, qLooseH, y); probe(K_LOOSE_MD, qLooseH, md)
+    }
+  } else {
+    if (hasName) probe(K_NAME_KEY, qKeyH, 0)
+    if (hasKana) probe(K_NAME_LOOSE, qLooseH, 0)
+  }
+  if (qMy >= 0) probe(K_MY, idLo(qMy), idHi(qMy))
+  if (qRid >= 0) probe(K_RID, idLo(qRid), idHi(qRid))
+}
+
+// ---- comparison levels and weights -----------------------------------------------------------
+export let lvName: i32 = 0, lvKana: i32 = 0, lvBirth: i32 = 0, lvSex: i32 = 0, lvAddr: i32 = 0, lvId: i32 = 0
+export let wName: f64 = 0, wBirth: f64 = 0, wSex: f64 = 0, wAddr: f64 = 0, wId: f64 = 0
+
+@inline function better(a: i32, b: i32): i32 { return a < b ? a : b }
+
+/** Kanji (written name) level: N_EXACT, N_VARIANT, N_ALT, N_FUZZY, N_PARTIAL or N_DIFFER. */
+function kanjiLevel(r: i32): i32 {
+  if (qExactH == u32At(colExact, r)) return N_EXACT
+  if (qKeyH == u32At(colKey, r)) return N_VARIANT
+  if (qKeyH == u32At(colFormerKey, r) || qKeyH == u32At(colAliasKey, r)) return N_ALT
+  const pool = <usize>u32At(colPool, r)
+  const kn = <i32>(u32At(colPoolLens, r) & 0xFFFF)
+  const k = scr(R_KEY)
+  if (kn >= 2 && qKeyN >= 2 && oneEdit(k, qKeyN, pool, kn)) return N_FUZZY
+  const split = <i32>(u32At(colSplits, r) & 0xFFFF)
+  if (split != 0xFFFF) {
+    if (startsWith(k, qKeyN, pool, split)) return N_PARTIAL
+    if (endsWith(k, qKeyN, pool + (<usize>split << 1), kn - split)) return N_PARTIAL
+  }
+  if (qKeySurH && qKeySurH == u32At(colFormerSurKey, r)) return N_PARTIAL
+  return N_DIFFER
+}
+
+/** Reading level against the registered reading: N_KANA, N_ALT, N_FUZZY, N_PARTIAL, N_DIFFER. */
+function kanaLevel(r: i32): i32 {
+  if (qLooseH == u32At(colLoose, r)) return N_KANA
+  if (qLooseH == u32At(colFormerLoose, r) || qLooseH == u32At(colAliasLoose, r)) return N_ALT
+  if (qLooserH == u32At(colLooser, r)) return N_FUZZY
+  const lens = u32At(colPoolLens, r)
+  const kn = <i32>(lens & 0xFFFF), ln = <i32>(lens >> 16)
+  const pool = <usize>u32At(colPool, r) + (<usize>kn << 1)
+  const k = scr(R_LOOSE)
+  if (ln >= 2 && qLooseN >= 2 && oneEdit(k, qLooseN, pool, ln)) return N_FUZZY
+  const split = <i32>(u32At(colSplits, r) >> 16)
+  if (split != 0xFFFF) {
+    if (startsWith(k, qLooseN, pool, split)) return N_PARTIAL
+    if (endsWith(k, qLooseN, pool + (<usize>split << 1), ln - split)) return N_PARTIAL
+  }
+  if (qLooseSurH && qLooseSurH == u32At(colFormerSurLoose, r)) return N_PARTIAL
+  return N_DIFFER
+}
+
+/** Level against the dictionary readings of a kanji-only name. */
+function readingLevel(r: i32): i32 {
+  const rp = <usize>u32At(colReadings, r)
+  if (!rp) return N_MISSING
+  const n = <i32>load<u32>(rp)
+  let best = N_DIFFER
+  for (let i = 0; i < n; i++) {
+    const e = rp + 4 + <usize>(i * 12)
+    if (load<u32>(e + 8) == qLooseH) return N_KANA
+    const rs = load<u32>(e), rg = load<u32>(e + 4)
+    if ((qLooseSurH && rs == qLooseSurH) || (qLooseGivH && rg == qLooseGivH)) best = N_PARTIAL
+  }
+  return best
+}
+
+function nameLevels(r: i32, meta: u32): void {
+  const rName = (meta & M_HAS_NAME) != 0, rKana = (meta & M_HAS_KANA) != 0
+  lvKana = hasKana && rKana ? kanaLevel(r) : N_MISSING
+  let kk = lvKana
+  if (hasKana && !rKana) kk = readingLevel(r)
+  if (hasName && rName) {
+    const kl = kanjiLevel(r)
+    if (kl <= N_ALT) { lvName = kl; return }
+    if (kk == N_KANA || kk == N_ALT) { lvName = kl == N_FUZZY ? N_FUZZY : N_READING; return }
+    if (kl == N_DIFFER && (kk == N_FUZZY || kk == N_PARTIAL)) { lvName = N_PARTIAL; return }
+    lvName = kl
+    return
+  }
+  if (hasKana && kk != N_MISSING) { lvName = kk; return }
+  lvName = N_MISSING
+}
+
+function nameWeight(): f64 {
+  const l = lvName
+  // Term frequency: u = (count + pseudo) / (rows + pseudoRows), both from params.
+  if (l == N_EXACT || l == N_VARIANT || l == N_ALT) {
+    return par(P_NAME + l) - (Math.log2(<f64>cntKey + par(P_TF_MIN)) - par(P_LOG2N))
+  }
+  if (l == N_KANA) {
+    return par(P_NAME + l) - (Math.log2(<f64>cntLoose + par(P_TF_MIN)) - par(P_LOG2N))
+  }
+  return par(P_NAME + l)
+}
+
+/** Computes every level and weight of row r; returns the total weight (log2). */
+export function score(r: i32): f64 {
+  const meta = u32At(colMeta, r)
+  nameLevels(r, meta)
+  wName = nameWeight()
+  // birth
+  const d = u32At(colDate, r)
+  if (!qDate || !d) lvBirth = B_MISSING
+  else if (d == qDate) lvBirth = B_EXACT
+  else if (dateNear(d, qDate)) lvBirth = B_NEAR
+  else lvBirth = B_DIFFER
+  wBirth = par(P_BIRTH + lvBirth)
+  // sex
+  const s = meta & M_SEX_MASK
+  if (!qSex || !s) lvSex = S_MISSING
+  else lvSex = s == qSex ? S_EXACT : S_DIFFER
+  wSex = par(P_SEX + lvSex)
+  // address: a prefecture left out of the query is no disagreement
+  const rc = u32At(colCity, r)
+  if (!hasAddr || (!rc && !u32At(colTown, r))) lvAddr = A_MISSING
+  else {
+    const rp = u32At(colPref, r)
+    const prefOk = !qPrefH || !rp || rp == qPrefH
+    if (prefOk && qCityH == rc) {
+      if (qTownH == u32At(colTown, r)) {
+        if (qBlockH == u32At(colBlock, r)) lvAddr = A_EXACT
+        else if (qChomeH == u32At(colChome, r)) lvAddr = A_BLOCK
+        else lvAddr = A_TOWN
+      } else lvAddr = A_CITY
+    } else if (qPrefH && rp == qPrefH) lvAddr = A_PREF
+    else lvAddr = A_DIFFER
+  }
+  wAddr = par(P_ADDR + lvAddr)
+  // identifiers
+  lvId = I_MISSING
+  if (qMy >= 0) { const m = f64At(colMy, r); if (m >= 0) lvId = m == qMy ? I_AGREE : I_DIFFER }
+  if (qRid >= 0 && lvId != I_AGREE) lvId = f64At(colRid, r) == qRid ? I_AGREE : I_DIFFER
+  wId = par(P_ID + lvId)
+  return wName + wBirth + wSex + wAddr + wId
+}
+
+@inline export function levelsCode(): i32 {
+  return lvName | (lvKana << 4) | (lvBirth << 8) | (lvSex << 10) | (lvAddr << 12) | (lvId << 16)
+}
+
+// ---- top K -----------------------------------------------------------------------------------
+export const TOP_K: i32 = 16
+export const topRow = new StaticArray<i32>(TOP_K)
+export const topW = new StaticArray<f64>(TOP_K)
+export let nTop: i32 = 0
+/** Sum of 2^weight over every scored candidate (for the calibrated probability). */
+export let sumLR: f64 = 0
+
+/** Gathers and scores the candidates of the prepared query; fills topRow/topW, nTop, sumLR. */
+export function run(): void {
+  gather()
+  nTop = 0; sumLR = 0
+  for (let i = 0; i < nCands; i++) {
+    const r = unchecked(cands[i])
+    if (u32At(colMeta, r) & M_DELETED) continue
+    const w = score(r)
+    sumLR += Math.pow(2, w)
+    if (nTop == TOP_K && w <= unchecked(topW[TOP_K - 1])) continue
+    let j = nTop < TOP_K ? nTop++ : TOP_K - 1
+    while (j > 0 && unchecked(topW[j - 1]) < w) {
+      unchecked(topW[j] = topW[j - 1]); unchecked(topRow[j] = topRow[j - 1]); j--
+    }
+    unchecked(topW[j] = w); unchecked(topRow[j] = r)
+  }
+}
+
+export { unitsEq }

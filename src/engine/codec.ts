@@ -1,0 +1,155 @@
+/**
+ * The JS side of the matcher ABI (assembly/query/api.ts): copies match rows and query strings
+ * into the core in batches and reads numbers back. One instance per snapshot version.
+ */
+import { instantiate, type CoreExports } from '../wasm/load.js'
+import { WasmAbortError } from '../errors.js'
+import type { Query } from './types.js'
+
+/** Query fields in the order of the core's 7 slots. */
+export const QUERY_FIELDS = ['name', 'name_kana', 'birth_date', 'sex', 'address', 'my_number', 'resident_id'] as const
+export const QUERY_KEYS = new Set<string>([...QUERY_FIELDS, 'qid', 'limit'])
+
+/** Raw per-query answer of the core. */
+export interface RawAnswer {
+  /** 0 or a negative Status. */
+  status: number
+  /** Index in QUERY_FIELDS of the field that failed. */
+  errField: number
+  /** Bit per QUERY_FIELDS entry present. */
+  present: number
+  flags: number
+  candidatesExamined: number
+  sumLR: number
+  rows: Int32Array
+  weights: Float64Array
+  levels: Int32Array
+  fieldWeights: Float32Array
+}
+
+export class WasmMatcher {
+  readonly core: CoreExports
+  readonly topK: number
+  #maxQ: number
+  #qCap: number
+  #ridPtr = 0
+  rows = 0
+  postings = 0
+
+  constructor() {
+    this.core = instantiate()
+    if (typeof this.core.matchQueries !== 'function') throw new WasmAbortError('WASM_STALE', 'the WASM core has no matcher: run `npm run build`')
+    this.topK = this.core.matchTopK()
+    this.#maxQ = this.core.MAX_QUERIES.value
+    this.#qCap = this.core.Q_CAP_UNITS.value
+  }
+
+  /** Loads rows (bytes in row order, row numbers 0..count-1) and builds the postings. */
+  load(count: number, rows: Iterable<{ row: number; bytes: Uint8Array }>): void {
+    const c = this.core
+    c.engineInit(count)
+    const cap = c.LOAD_CAP_BYTES.value as number, maxRows = c.MAX_LOAD_ROWS.value as number
+    let buf = new Uint8Array(c.memory.buffer, c.loadBufPtr(), cap)
+    let offs = new Int32Array(c.memory.buffer, c.loadOffsPtr(), maxRows + 1)
+    let first = 0, n = 0, used = 0
+    const flush = () => {
+      if (!n) return
+      offs[n] = used
+      c.engineLoad(first, n)
+      first += n; n = 0; used = 0
+      buf = new Uint8Array(c.memory.buffer, c.loadBufPtr(), cap)
+      offs = new Int32Array(c.memory.buffer, c.loadOffsPtr(), maxRows + 1)
+    }
+    for (const { row, bytes } of rows) {
+      if (row !== first + n) throw new RangeError(`rows out of order: ${row} after ${first + n - 1}`)
+      if (n === maxRows || used + bytes.length > cap) flush()
+      if (bytes.length > cap) throw new RangeError(`row ${row} is larger than the load buffer`)
+      offs[n] = used
+      // lmdb-js fast buffers are views whose own length may lag: copy through a plain view.
+      buf.set(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length), used)
+      used += bytes.length
+      n++
+    }
+    flush()
+    this.rows = c.engineRows()
+    this.postings = c.engineBuild()
+    this.#ridPtr = c.ridColumnPtr()
+  }
+
+  setParams(table: Float64Array): void {
+    new Float64Array(this.core.memory.buffer, this.core.paramsPtr(), 64).set(table)
+  }
+
+  /** resident_id of a row, 11 digits. */
+  residentId(row: number): string {
+    const v = new Float64Array(this.core.memory.buffer, this.#ridPtr + row * 8, 1)[0]!
+    return String(v).padStart(11, '0')
+  }
+
+  collisionRate(kind: number): number { return this.core.collisionRate(kind) }
+  nearDateRate(samples: number, seed: number): number { return this.core.nearDateRate(samples, seed) }
+
+  /**
+   * Matches queries; `values[i]` holds the 7 field strings of query i ('' when absent).
+   * Calls the core once per chunk of at most MAX_QUERIES queries.
+   */
+  match(values: string[][]): RawAnswer[] {
+    const out: RawAnswer[] = new Array(values.length)
+    let i = 0
+    while (i < values.length) {
+      // Fill one chunk: as many queries as fit.
+      const c = this.core
+      const chars = new Uint16Array(c.memory.buffer, c.qCharsPtr(), this.#qCap)
+      const offs = new Int32Array(c.memory.buffer, c.qOffsPtr(), this.#maxQ * 7 + 1)
+      let pos = 0, n = 0
+      while (i + n < values.length && n < this.#maxQ) {
+        const v = values[i + n]!
+        let len = 0
+        for (const s of v) len += s.length
+        if (pos + len > this.#qCap) { if (n > 0) break; throw new RangeError('query too large') }
+        for (let f = 0; f < 7; f++) {
+          offs[n * 7 + f] = pos
+          const s = v[f]!
+          for (let j = 0; j < s.length; j++) chars[pos++] = s.charCodeAt(j)
+        }
+        offs[n * 7 + 7] = pos
+        n++
+      }
+      c.matchQueries(n)
+      const mem = c.memory.buffer, K = this.topK
+      const st = new Int32Array(mem, c.mOutStatusPtr(), n), ef = new Int32Array(mem, c.mOutErrFieldPtr(), n)
+      const pr = new Int32Array(mem, c.mOutPresentPtr(), n), fl = new Int32Array(mem, c.mOutFlagsPtr(), n)
+      const ca = new Int32Array(mem, c.mOutCandsPtr(), n), tp = new Int32Array(mem, c.mOutTopPtr(), n)
+      const sl = new Float64Array(mem, c.mOutSumLRPtr(), n)
+      const rw = new Int32Array(mem, c.mOutRowPtr(), n * K), ww = new Float64Array(mem, c.mOutWPtr(), n * K)
+      const lv = new Int32Array(mem, c.mOutLvPtr(), n * K), fw = new Float32Array(mem, c.mOutFWPtr(), n * K * 5)
+      for (let k = 0; k < n; k++) {
+        const t = tp[k]!
+        out[i + k] = {
+          status: st[k]!, errField: ef[k]!, present: pr[k]!, flags: fl[k]!, candidatesExamined: ca[k]!, sumLR: sl[k]!,
+          rows: rw.slice(k * K, k * K + t), weights: ww.slice(k * K, k * K + t), levels: lv.slice(k * K, k * K + t),
+          fieldWeights: fw.slice(k * K * 5, (k * K + t) * 5),
+        }
+      }
+      i += n
+    }
+    return out
+  }
+}
+
+/** The 7 field strings of a query, or an error for an unknown field or a value of the wrong type. */
+export function queryValues(q: Query): string[] | { code: string; message: string } {
+  if (!q || typeof q !== 'object') return { code: 'BAD_QUERY', message: 'a query must be an object' }
+  for (const k of Object.keys(q)) {
+    if (!QUERY_KEYS.has(k)) return { code: 'BAD_FIELD', message: `unknown field ${JSON.stringify(k).slice(0, 40)}` }
+  }
+  const out: string[] = []
+  for (const f of QUERY_FIELDS) {
+    const v = (q as Record<string, unknown>)[f]
+    if (v === undefined || v === null) { out.push(''); continue }
+    if (typeof v === 'number' && Number.isFinite(v)) { out.push(String(v)); continue }
+    if (typeof v !== 'string') return { code: 'BAD_FIELD', message: `${f} must be a string` }
+    out.push(v.trim())
+  }
+  return out
+}

@@ -1,0 +1,195 @@
+/**
+ * The matching engine: one snapshot version in one WASM instance (docs/ARCHITECTURE.md §4).
+ *
+ * @example
+ * const engine = Engine.open(Snapshot.open(dir))
+ * const r = engine.match({ name: '山田 太郎', birth_date: 'S45.3.2', sex: '男', address: '東京都…' })
+ * r.grade // 'confirmed' | 'probable' | 'ambiguous' | 'none' | 'error'
+ */
+import { Snapshot } from '../store/snapshot.js'
+import { isDeleted } from '../store/match-row.js'
+import { statusError, NayoseError } from '../errors.js'
+import type { EngineResult, Query, ResidentRecord } from './types.js'
+import { WasmMatcher, queryValues, QUERY_FIELDS, type RawAnswer } from './codec.js'
+import { resolveParams, weightTable, type DeepPartial, type MatchParams, type SnapshotStats } from './params.js'
+import { agreementOf, decodeLevels, grade, type Scored } from './grade.js'
+
+export interface EngineOptions {
+  params?: DeepPartial<MatchParams>
+  /** Return the weak candidates of a `none` too (CLI explanations; never on the wire). */
+  explainNone?: boolean
+  /** Close the snapshot with the engine. */
+  ownsSnapshot?: boolean
+}
+
+/** What Engine.open needs of a snapshot (src/store/snapshot.ts Snapshot satisfies it). */
+export interface RowSource {
+  manifest(): { version: string }
+  rowCount(): number
+  rows(): Iterable<{ row: number; bytes: Uint8Array }>
+  record(residentId: string): ResidentRecord | undefined
+  close?(): void
+}
+
+export const DEFAULT_LIMIT = 3
+export const MAX_LIMIT = 16
+
+export class Engine {
+  readonly version: string
+  readonly params: MatchParams
+  readonly stats: SnapshotStats
+  readonly loadSeconds: number
+  #matcher: WasmMatcher
+  #source: RowSource
+  #opts: EngineOptions
+  #absentMass: number
+  #closed = false
+
+  private constructor(source: RowSource, opts: EngineOptions) {
+    const t0 = performance.now()
+    this.#source = source
+    this.#opts = opts
+    this.version = source.manifest().version
+    this.params = resolveParams(opts.params)
+    const m = new WasmMatcher()
+    let live = 0
+    const counting = function* (rows: Iterable<{ row: number; bytes: Uint8Array }>) {
+      for (const r of rows) { if (!isDeleted(r.bytes)) live++; yield r }
+    }
+    m.load(source.rowCount(), counting(source.rows()))
+    this.#matcher = m
+    this.stats = {
+      rows: live,
+      birthExact: m.collisionRate(0),
+      birthNear: m.nearDateRate(400_000, 0x9e3779b9),
+      prefecture: m.collisionRate(1),
+      city: m.collisionRate(2),
+      town: m.collisionRate(3),
+      chome: m.collisionRate(4),
+      address: m.collisionRate(5),
+      sexExact: m.collisionRate(6),
+    }
+    m.setParams(weightTable(this.params, this.stats))
+    const prior = Math.min(Math.max(this.params.presentPrior, 1e-6), 1 - 1e-9)
+    this.#absentMass = Math.max(live, 1) * (1 - prior) / prior
+    this.loadSeconds = (performance.now() - t0) / 1000
+  }
+
+  /** Loads a snapshot version into a new WASM instance. */
+  static open(snapshot: RowSource, opts: EngineOptions = {}): Engine {
+    return new Engine(snapshot, opts)
+  }
+
+  /** Opens the snapshot in `dir` and an engine on it; the engine closes the snapshot. */
+  static openDir(dir: string, opts: EngineOptions & { encryptionKey?: string } = {}): Engine {
+    const s = Snapshot.open(dir, opts.encryptionKey ? { encryptionKey: opts.encryptionKey } : {})
+    try {
+      return new Engine(s, { ...opts, ownsSnapshot: true })
+    } catch (e) {
+      s.close()
+      throw e
+    }
+  }
+
+  /** Rows loaded (tombstones included) and postings built. */
+  get size(): { rows: number; live: number; postings: number } {
+    return { rows: this.#matcher.rows, live: this.stats.rows, postings: this.#matcher.postings }
+  }
+
+  match(q: Query): EngineResult {
+    return this.matchBatch([q])[0]!
+  }
+
+  /** Answers queries in order; a bad query gets grade `error` alone. */
+  matchBatch(qs: readonly Query[]): EngineResult[] {
+    return this.matchDetailed(qs).map((d) => d.result)
+  }
+
+  /** As matchBatch, plus per query the candidates examined and internal levels (eval, bench, explain). */
+  matchDetailed(qs: readonly Query[]): { result: EngineResult; examined: number; scored: Scored[] }[] {
+    if (this.#closed) throw new NayoseError('ENGINE_CLOSED', `engine for ${this.version} is closed`)
+    const values: string[][] = []
+    const index: number[] = new Array(qs.length).fill(-1)
+    const early: (EngineResult | undefined)[] = new Array(qs.length)
+    for (let i = 0; i < qs.length; i++) {
+      const q = qs[i]!
+      const v = queryValues(q)
+      if (!Array.isArray(v)) { early[i] = this.#error(q, v); continue }
+      const lim = q.limit
+      if (lim !== undefined && (!Number.isInteger(lim) || lim < 1 || lim > MAX_LIMIT)) {
+        early[i] = this.#error(q, { code: 'BAD_LIMIT', message: `limit must be an integer 1..${MAX_LIMIT}` }); continue
+      }
+      if (v.every((s) => s === '')) { early[i] = this.#error(q, { code: 'EMPTY_QUERY', message: 'the query has no field to match on' }); continue }
+      index[i] = values.length
+      values.push(v)
+    }
+    const raw = values.length ? this.#matcher.match(values) : []
+    const out: { result: EngineResult; examined: number; scored: Scored[] }[] = new Array(qs.length)
+    for (let i = 0; i < qs.length; i++) {
+      const q = qs[i]!
+      if (early[i]) { out[i] = { result: early[i]!, examined: 0, scored: [] }; continue }
+      out[i] = this.#answer(q, raw[index[i]!]!)
+    }
+    return out
+  }
+
+  #error(q: Query, error: { code: string; message: string }): EngineResult {
+    const r: EngineResult = { grade: 'error', candidates: [], snapshot: this.version, error }
+    if (q && typeof q === 'object' && q.qid !== undefined) r.qid = q.qid
+    return r
+  }
+
+  #answer(q: Query, a: RawAnswer): { result: EngineResult; examined: number; scored: Scored[] } {
+    if (a.status < 0) {
+      const e = statusError(a.status, QUERY_FIELDS[a.errField])
+      return { result: this.#error(q, { code: e.code, message: e.message }), examined: 0, scored: [] }
+    }
+    const denom = a.sumLR + this.#absentMass
+    const scored: Scored[] = []
+    for (let k = 0; k < a.rows.length; k++) {
+      const levels = decodeLevels(a.levels[k]!)
+      const w = a.weights[k]!
+      const f = k * 5
+      scored.push({
+        residentId: this.#matcher.residentId(a.rows[k]!),
+        score: round(w),
+        probability: Math.min(1, Math.pow(2, w) / denom),
+        agreement: agreementOf(levels),
+        weights: {
+          name: round(a.fieldWeights[f]!), birth: round(a.fieldWeights[f + 1]!), sex: round(a.fieldWeights[f + 2]!),
+          address: round(a.fieldWeights[f + 3]!), id: round(a.fieldWeights[f + 4]!),
+        },
+        levels,
+      })
+    }
+    const g = grade(scored, a.present, a.flags, this.params.grade)
+    const limit = q.limit ?? DEFAULT_LIMIT
+    const shown = g.grade === 'none' && this.#opts.explainNone ? scored : g.shown
+    const result: EngineResult = {
+      grade: g.grade,
+      candidates: shown.slice(0, limit).map(({ levels: _l, ...c }) => c),
+      snapshot: this.version,
+    }
+    if (q.qid !== undefined) result.qid = q.qid
+    return { result, examined: a.candidatesExamined, scored }
+  }
+
+  /** The stored record of a resident (display fields come from LMDB, not the core). */
+  person(residentId: string): ResidentRecord | undefined {
+    return this.#source.record(residentId)
+  }
+
+  /** Releases the WASM instance (and the snapshot when the engine owns it). */
+  close(): void {
+    if (this.#closed) return
+    this.#closed = true
+    if (this.#opts.ownsSnapshot) this.#source.close?.()
+  }
+}
+
+function round(x: number): number { return Math.round(x * 1000) / 1000 }
+
+/** Engine factory for EngineHost (src/engine/host.ts). */
+export function createEngine(snapshot: RowSource, opts: EngineOptions = {}): Engine {
+  return Engine.open(snapshot, opts)
+}

@@ -1,0 +1,140 @@
+// The engine on a tiny hand-made snapshot of synthetic people, built by the real store
+// (buildSnapshot → LMDB → match rows → WASM). Each case pins one grade promise of SPEC §3.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { buildSnapshot } from '../../src/store/build.js'
+import { Snapshot } from '../../src/store/snapshot.js'
+import { Engine } from '../../src/engine/engine.js'
+import type { EngineResult, Query } from '../../src/engine/types.js'
+
+const HEADER = 'resident_id,my_number,name,name_kana,former_surname,former_surname_kana,alias,alias_kana,name_roman,birth_date,sex,address,household_id,status,status_date'
+// All people are synthetic.
+export const PEOPLE = [
+  '20000000001,,山田 太郎,ヤマダ タロウ,,,,,,1970-03-02,1,東京都千代田区霞が関1丁目3番1号,H1,resident,',
+  '20000000002,,山田 花子,ヤマダ ハナコ,,,,,,1972-11-30,2,東京都千代田区霞が関1丁目3番1号,H1,resident,',
+  '20000000003,,髙橋 一郎,タカハシ イチロウ,,,,,,1960-01-20,1,大阪府大阪市北区梅田2丁目4番9号,H2,resident,',
+  '20000000004,,鈴木 次郎,スズキ ジロウ,,,,,,1975-05-05,1,北海道札幌市中央区北一条西2丁目1番地,H3,resident,',
+  // 同姓同名同生年月日: two different people
+  '20000000005,,田中 誠,タナカ マコト,,,,,,1980-10-10,1,愛知県名古屋市中区栄3丁目5番1号,H4,resident,',
+  '20000000006,,田中 誠,タナカ マコト,,,,,,1980-10-10,1,福岡県福岡市博多区博多駅前2丁目1番1号,H5,resident,',
+  // twins with similar names
+  '20000000007,,伊藤 大輔,イトウ ダイスケ,,,,,,2001-04-01,1,京都府京都市左京区北白川1丁目2番3号,H6,resident,',
+  '20000000008,,伊藤 大介,イトウ ダイスケ,,,,,,2001-04-01,1,京都府京都市左京区北白川1丁目2番3号,H6,resident,',
+  // married: registered under the new surname with the former one kept
+  '20000000009,,中村 美咲,ナカムラ ミサキ,小林,コバヤシ,,,,1990-08-08,2,神奈川県横浜市西区みなとみらい2丁目2番1号,H7,resident,',
+  '20000000010,,渡辺 健,ワタナベ ケン,,,,,,1965-12-24,1,宮城県仙台市青葉区国分町3丁目6番1号,H8,resident,',
+  '20000000011,,佐々木 恵子,,,,,,,1958-06-30,2,広島県広島市中区大手町1丁目1番1号,H9,resident,',
+  '20000000012,,小川 直樹,オガワ ナオキ,,,,,,1988-02-14,1,新潟県新潟市中央区東大通1丁目1番1号,H10,resident,',
+]
+
+const tmp = mkdtempSync(join(tmpdir(), 'nayose-engine-'))
+let engine: Engine
+
+beforeAll(async () => {
+  const csv = join(tmp, 'people-synthetic.csv')
+  writeFileSync(csv, [HEADER, ...PEOPLE].join('\n') + '\n')
+  await buildSnapshot(csv, join(tmp, 'snap'), { quiet: true })
+  engine = Engine.openDir(join(tmp, 'snap'))
+}, 60_000)
+afterAll(() => engine?.close())
+
+const m = (q: Query): EngineResult => engine.match(q)
+const ids = (r: EngineResult) => r.candidates.map((c) => c.residentId)
+
+const TARO = { name: '山田 太郎', name_kana: 'ヤマダ タロウ', birth_date: '1970-03-02', sex: '1', address: '東京都千代田区霞が関1丁目3番1号' }
+
+describe('engine grades', () => {
+  it('loads every row and builds postings', () => {
+    expect(engine.size.live).toBe(PEOPLE.length)
+    expect(engine.size.postings).toBeGreaterThan(PEOPLE.length * 4)
+  })
+
+  it('exact four fields → confirmed', () => {
+    const r = m({ qid: 'q1', ...TARO })
+    expect(r.qid).toBe('q1')
+    expect(r.grade).toBe('confirmed')
+    expect(r.candidates[0]!.residentId).toBe('20000000001')
+    expect(r.candidates[0]!.agreement).toEqual({ name: 'exact', kana: 'exact', birth: 'exact', sex: 'exact', address: 'exact' })
+    expect(r.candidates[0]!.probability).toBeGreaterThan(0.999)
+    expect(r.snapshot).toBe(engine.version)
+  })
+
+  it('variant kanji, kana only, hiragana, half-width, 和暦, 男, 漢数字 → still confirmed', () => {
+    const hi = { name: '高橋 一郎', birth_date: 'S35.1.20', sex: '男', address: '大阪府大阪市北区梅田二丁目4番9号' }
+    const r1 = m(hi)
+    expect(r1.grade).toBe('confirmed')
+    expect(r1.candidates[0]!.agreement.name).toBe('variant')
+    for (const kana of ['ヤマダ タロウ', 'やまだ たろう', 'ﾔﾏﾀﾞ ﾀﾛｳ', 'ヤマダタロウ']) {
+      const r = m({ name_kana: kana, birth_date: '昭和45年3月2日', sex: 'M', address: '千代田区霞が関1-3-1' })
+      expect(r.grade, kana).toBe('confirmed')
+      expect(r.candidates[0]!.residentId).toBe('20000000001')
+      expect(r.candidates[0]!.agreement.name).toBe('kana')
+    }
+    // a kana name written in the name field counts as a reading
+    expect(m({ name: 'ﾔﾏﾀﾞ ﾀﾛｳ', birth_date: '19700302', sex: '1', address: '東京都千代田区霞が関1-3-1' }).grade).toBe('confirmed')
+  })
+
+  it('wrong day → found with birth near, not confirmed', () => {
+    const r = m({ ...TARO, birth_date: '1970-03-03' })
+    expect(r.grade).toBe('probable')
+    expect(r.candidates[0]!.residentId).toBe('20000000001')
+    expect(r.candidates[0]!.agreement.birth).toBe('near')
+    const swap = m({ ...TARO, name: '佐々木 恵子', name_kana: undefined, birth_date: '1958-30-06', sex: '2', address: '広島県広島市中区大手町1丁目1番1号' })
+    expect(swap.grade).toBe('error') // 30 is no month: a bad date fails the query, never a guess
+  })
+
+  it('moved address → probable', () => {
+    const r = m({ ...TARO, address: '埼玉県さいたま市浦和区高砂3丁目1番1号' })
+    expect(r.grade).toBe('probable')
+    expect(r.candidates[0]!.residentId).toBe('20000000001')
+    expect(r.candidates[0]!.agreement.address).toBe('differ')
+  })
+
+  it('absent look-alike (same name, birth, sex; other address) is never confirmed', () => {
+    const r = m({ name: '渡辺 健', name_kana: 'ワタナベ ケン', birth_date: '1965-12-24', sex: '1', address: '沖縄県那覇市泉崎1丁目2番2号' })
+    expect(r.grade).not.toBe('confirmed')
+  })
+
+  it('同姓同名同生年月日 without address → ambiguous, both listed', () => {
+    const r = m({ name: '田中 誠', birth_date: '1980-10-10', sex: '1' })
+    expect(r.grade).toBe('ambiguous')
+    expect(ids(r).sort()).toEqual(['20000000005', '20000000006'])
+    // with the address, one of them is confirmed
+    const c = m({ name: '田中 誠', birth_date: '1980-10-10', sex: '1', address: '福岡県福岡市博多区博多駅前2-1-1' })
+    expect(c.grade).toBe('confirmed')
+    expect(ids(c)[0]).toBe('20000000006')
+  })
+
+  it('twins, query without the given name → ambiguous listing both', () => {
+    const r = m({ name: '伊藤', birth_date: '2001-04-01', sex: '1', address: '京都府京都市左京区北白川1丁目2番3号' })
+    expect(r.grade).toBe('ambiguous')
+    expect(ids(r).slice(0, 2).sort()).toEqual(['20000000007', '20000000008'])
+  })
+
+  it('married surname (旧氏 in the query) → found', () => {
+    const r = m({ name: '小林 美咲', birth_date: '1990-08-08', sex: '2', address: '神奈川県横浜市西区みなとみらい2-2-1' })
+    expect(['confirmed', 'probable']).toContain(r.grade)
+    expect(ids(r)[0]).toBe('20000000009')
+  })
+
+  it('bad date → error alone in its batch', () => {
+    const rs = engine.matchBatch([{ qid: 1, ...TARO }, { qid: 2, ...TARO, birth_date: '1970-02-30' }, { qid: 3, ...TARO, sex: 'X' }, { qid: 4, foo: 1 } as Query, { qid: 5, ...TARO }])
+    expect(rs.map((r) => r.grade)).toEqual(['confirmed', 'error', 'error', 'error', 'confirmed'])
+    expect(rs[1]!.error!.code).toBe('BAD_DATE')
+    expect(rs[2]!.error!.code).toBe('BAD_SEX')
+    expect(rs[3]!.error!.code).toBe('BAD_FIELD')
+    expect(rs.map((r) => r.qid)).toEqual([1, 2, 3, 4, 5])
+  })
+
+  it('nobody fits → none, disclosing no one', () => {
+    const r = m({ name: '存在 しない', birth_date: '1999-09-09', sex: '2', address: '東京都港区芝公園4-2-8' })
+    expect(r.grade).toBe('none')
+    expect(r.candidates).toEqual([])
+  })
+
+  it('person() reads the display record from the snapshot', () => {
+    expect(engine.person('20000000001')?.name).toBe('山田 太郎')
+  })
+})
