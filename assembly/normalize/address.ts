@@ -133,6 +133,28 @@ function blockAt(p: i32): bool {
   return !(c == C_JOU || c == C_SEN || (c == C_CHI && at(q + 1) == C_WARI))
 }
 
+/** Where the address starts after a leading postal code (〒100-8916, 100-8916, 〒1008916). */
+function postalEnd(): i32 {
+  let p: i32 = 0
+  const mark = at(0) == 0x3012 || at(0) == 0x3036
+  if (mark) { p++; while (at(p) == SP) p++ }
+  let d: i32 = 0
+  while (d < 3 && isDigit(at(p + d))) d++
+  if (d == 3) {
+    let q = p + 3
+    const hy = at(q) == HY
+    if (hy) q++
+    let e: i32 = 0
+    while (e < 4 && isDigit(at(q + e))) e++
+    q += e
+    if (e == 4 && !isDigit(at(q)) && (mark || hy || at(q) == SP)) {
+      while (at(q) == SP) q++
+      return q
+    }
+  }
+  return mark ? p : 0
+}
+
 @inline function push(c: u32): void { store<u16>(w, <u16>c); w += 2 }
 
 function pushNum(v: i32): void {
@@ -161,7 +183,7 @@ export function parseAddress(src: usize, len: i32, dst: usize): i32 {
   for (let i = 0; i < 10; i++) unchecked(addrParts[i] = 0)
   if (len > MAX_UNITS) return E_ADDRESS
   prepare(src, len)
-  let p: i32 = 0
+  let p: i32 = postalEnd()
   // 1. prefecture
   let pref: i32 = 0
   for (let k = 0; k < 47 && pref == 0; k++) {

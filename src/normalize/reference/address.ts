@@ -215,6 +215,28 @@ function blockAt(p: number): boolean {
   return !(c === C_JOU || c === C_SEN || (c === C_CHI && at(q + 1) === C_WARI))
 }
 
+/** Where the address starts after a leading postal code (〒100-8916, 100-8916, 〒1008916). */
+function postalEnd(): number {
+  let p = 0
+  const mark = at(0) === 0x3012 || at(0) === 0x3036
+  if (mark) { p++; while (at(p) === SP) p++ }
+  let d = 0
+  while (d < 3 && isDigit(at(p + d))) d++
+  if (d === 3) {
+    let q = p + 3
+    const hy = at(q) === HY
+    if (hy) q++
+    let e = 0
+    while (e < 4 && isDigit(at(q + e))) e++
+    q += e
+    if (e === 4 && !isDigit(at(q)) && (mark || hy || at(q) === SP)) {
+      while (at(q) === SP) q++
+      return q
+    }
+  }
+  return mark ? p : 0
+}
+
 let out = ''
 function push(c: number): void { out += String.fromCharCode(c) }
 function pushNum(v: number): void { out += String(v) }
@@ -223,7 +245,7 @@ function pushNum(v: number): void { out += String(v) }
 export function parseAddress(s: string): AddressParts | number {
   if (s.length > 1024) return E_ADDRESS
   prepare(s)
-  let p = 0
+  let p = postalEnd()
   // 1. prefecture
   let pref = 0
   for (let k = 0; k < 47 && pref === 0; k++) {
