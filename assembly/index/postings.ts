@@ -77,19 +77,19 @@ function emitRow(r: i32): void {
   if (loose) emit(K_NAME_LOOSE, loose, 0)
   if (fLoose && fLoose != loose) emit(K_NAME_LOOSE, fLoose, 0)
   if (aLoose && aLoose != loose) emit(K_NAME_LOOSE, aLoose, 0)
-  // Dictionary readings of a kanji-only name: [u16 count][count × (sur, giv, full) u32].
+  // Dictionary readings of a kanji-only name (rows.ts expandReadings).
   const rp = <usize>u32At(colReadings, r)
   if (rp) {
-    const n = <i32>load<u32>(rp)
-    for (let i = 0; i < n; i++) {
-      const e = rp + 4 + <usize>(i * 12)
-      const rs = load<u32>(e), rg = load<u32>(e + 4), rf = load<u32>(e + 8)
-      if (d) {
-        if (rs) emit(K_DATE_SUR_LOOSE, d, rs)
-        if (rg) emit(K_DATE_GIV_LOOSE, d, rg)
-        if (rf) { emit(K_LOOSE_YEAR, rf, y); emit(K_LOOSE_MD, rf, md) }
-      }
-      if (rf) emit(K_NAME_LOOSE, rf, 0)
+    const ns = <i32>load<u32>(rp), ng = <i32>load<u32>(rp + 4)
+    const base = rp + 8
+    if (d) {
+      for (let i = 0; i < ns; i++) emit(K_DATE_SUR_LOOSE, d, load<u32>(base + (<usize>i << 2)))
+      for (let j = 0; j < ng; j++) emit(K_DATE_GIV_LOOSE, d, load<u32>(base + (<usize>(ns + j) << 2)))
+    }
+    for (let k = 0; k < ns * ng; k++) {
+      const rf = load<u32>(base + (<usize>(ns + ng + k) << 2))
+      if (d) { emit(K_LOOSE_YEAR, rf, y); emit(K_LOOSE_MD, rf, md) }
+      emit(K_NAME_LOOSE, rf, 0)
     }
   }
   const my = f64At(colMy, r)

@@ -42,7 +42,7 @@ export let colBlock: usize = 0
 export let colPool: usize = 0           // absolute pointer to: key units, then loose units
 export let colPoolLens: usize = 0       // keyLen | looseLen << 16
 export let colSplits: usize = 0         // key split | loose split << 16 (0xFFFF: none)
-export let colReadings: usize = 0       // absolute pointer to dictionary readings (0: none), see readings below
+export let colReadings: usize = 0       // absolute pointer to dictionary readings (0: none), see expandReadings
 // f64 columns
 export let colMy: usize = 0             // my_number as a number, -1 when absent
 export let colRid: usize = 0            // resident_id as a number
@@ -115,6 +115,54 @@ let formerKanaP: usize = 0, formerKanaN: i32 = 0
 const nameKanaBuf = new StaticArray<u16>(1024)
 
 import { kanaLooseFrom, kanaLooserFrom, kanaSplit } from '../normalize/kana'
+import { readingCount, readingPtr, readingLen, READING_SURNAME, READING_GIVEN } from '../query/readings'
+
+/** Dictionary readings kept per part of a kanji-only name (the dictionary's first = commonest). */
+export const READINGS_PER_PART: i32 = 3
+const surH = new StaticArray<u32>(READINGS_PER_PART)
+const givH = new StaticArray<u32>(READINGS_PER_PART)
+const surLooseBuf = new StaticArray<u16>(READINGS_PER_PART * 72)
+const surLooseLen = new StaticArray<i32>(READINGS_PER_PART)
+const readBuf = new StaticArray<u16>(144)
+
+/** Loose fold of the i-th reading of the last lookup into dst; returns its length. */
+function readingLoose(i: i32, dst: usize): i32 {
+  const n = readingLen(i)
+  if (n <= 0 || n > 64) return 0
+  return kanaLooseFrom(readingPtr(i), n, -1, dst)
+}
+
+/**
+ * Readings of a kanji-only name (no registered name_kana): [u32 nSur][u32 nGiv][nSur × sur hash]
+ * [nGiv × given hash][nSur·nGiv × full hash], loose-folded; 0 when either part is unknown.
+ */
+function expandReadings(kp: usize, kn: i32, split: i32): usize {
+  if (split <= 0 || split >= kn) return 0
+  const ns0 = readingCount(READING_SURNAME, kp, split)
+  if (ns0 == 0) return 0
+  const ns = min(ns0, READINGS_PER_PART)
+  const sb = changetype<usize>(surLooseBuf)
+  for (let i = 0; i < ns; i++) {
+    const l = readingLoose(i, sb + <usize>(i * 144))
+    unchecked(surLooseLen[i] = l)
+    unchecked(surH[i] = hStr(sb + <usize>(i * 144), l))
+  }
+  const ng0 = readingCount(READING_GIVEN, kp + (<usize>split << 1), kn - split)
+  if (ng0 == 0) return 0
+  const ng = min(ng0, READINGS_PER_PART)
+  const p = heap.alloc(<usize>(8 + 4 * (ns + ng + ns * ng)))
+  store<u32>(p, <u32>ns); store<u32>(p + 4, <u32>ng)
+  const rb = changetype<usize>(readBuf)
+  for (let j = 0; j < ng; j++) {
+    const l = readingLoose(j, rb)
+    store<u32>(p + 8 + <usize>((ns + j) << 2), hStr(rb, l))
+    for (let i = 0; i < ns; i++) {
+      store<u32>(p + 8 + <usize>((ns + ng + i * ng + j) << 2), hStr2(sb + <usize>(i * 144), unchecked(surLooseLen[i]), rb, l))
+    }
+  }
+  for (let i = 0; i < ns; i++) store<u32>(p + 8 + <usize>(i << 2), unchecked(surH[i]))
+  return p
+}
 
 /**
  * Reads `count` match rows; row `first + i` is at bytes [offs[i], offs[i+1]) of `buf`.
@@ -224,6 +272,7 @@ function readRow(p: usize, size: i32, r: i32, pool: usize): usize {
     setU32(colFormerSurLoose, r, hStr(formerKanaP, formerKanaN))
     if (looseSplit > 0 && looseSplit < looseN) setU32(colFormerLoose, r, hStr2(formerKanaP, formerKanaN, looseP + (<usize>looseSplit << 1), looseN - looseSplit))
   }
+  if (!(meta & M_HAS_KANA) && keyN > 0) setU32(colReadings, r, <u32>expandReadings(keyP, keyN, keySplit))
   setU32(colMeta, r, meta)
   // Strings kept for edit distance: the name key and the loose reading (split kept in meta-free form).
   const kn = keyN > 0xFFFF ? 0 : keyN, ln = looseN > 0xFFFF ? 0 : looseN

@@ -331,15 +331,12 @@ function kanaLevel(r: i32): i32 {
 function readingLevel(r: i32): i32 {
   const rp = <usize>u32At(colReadings, r)
   if (!rp) return N_MISSING
-  const n = <i32>load<u32>(rp)
-  let best = N_DIFFER
-  for (let i = 0; i < n; i++) {
-    const e = rp + 4 + <usize>(i * 12)
-    if (load<u32>(e + 8) == qLooseH) return N_KANA
-    const rs = load<u32>(e), rg = load<u32>(e + 4)
-    if ((qLooseSurH && rs == qLooseSurH) || (qLooseGivH && rg == qLooseGivH)) best = N_PARTIAL
-  }
-  return best
+  const ns = <i32>load<u32>(rp), ng = <i32>load<u32>(rp + 4)
+  const base = rp + 8
+  for (let k = 0; k < ns * ng; k++) if (load<u32>(base + (<usize>(ns + ng + k) << 2)) == qLooseH) return N_KANA
+  for (let i = 0; i < ns; i++) if (qLooseSurH && load<u32>(base + (<usize>i << 2)) == qLooseSurH) return N_PARTIAL
+  for (let j = 0; j < ng; j++) if (qLooseGivH && load<u32>(base + (<usize>(ns + j) << 2)) == qLooseGivH) return N_PARTIAL
+  return N_DIFFER
 }
 
 function nameLevels(r: i32, meta: u32): void {

@@ -76,6 +76,16 @@ describe('engine grades', () => {
     expect(m({ name: 'ﾔﾏﾀﾞ ﾀﾛｳ', birth_date: '19700302', sex: '1', address: '東京都千代田区霞が関1-3-1' }).grade).toBe('confirmed')
   })
 
+  it('kana-only query meets a kanji-only record through the reading dictionary', () => {
+    const r = m({ name_kana: 'ササキ ケイコ', birth_date: '1958-06-30', sex: '2', address: '広島県広島市中区大手町1-1-1' })
+    expect(r.grade).toBe('confirmed')
+    expect(r.candidates[0]!.residentId).toBe('20000000011')
+    expect(r.candidates[0]!.agreement).toMatchObject({ name: 'kana', kana: 'missing' })
+    // a reading the dictionary does not give the name is no agreement
+    const w = m({ name_kana: 'ササキ ハナコ', birth_date: '1958-06-30', sex: '2', address: '広島県広島市中区大手町1-1-1' })
+    expect(w.grade).not.toBe('confirmed')
+  })
+
   it('wrong day → found with birth near, not confirmed', () => {
     const r = m({ ...TARO, birth_date: '1970-03-03' })
     expect(r.grade).toBe('probable')
