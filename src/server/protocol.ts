@@ -13,7 +13,7 @@ export const QUERY_FIELDS = ['name', 'name_kana', 'birth_date', 'sex', 'address'
 export const MAX_FIELD_CHARS = 512
 export const MAX_QID_CHARS = 256
 export const DEFAULT_LIMIT = 3
-export const MAX_LIMIT = 20
+export const MAX_LIMIT = 16 // the engine's MAX_LIMIT
 
 /** Wire error codes the server itself produces (engine codes come from src/errors.ts). */
 export const WireCode = {

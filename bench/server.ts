@@ -1,0 +1,95 @@
+// `npm run bench:server`: the server in this process, load from a separate process
+// (bench/server-load.ts) at fixed offered rates, for 1-query and 64-query frames. Reports
+// achieved q/s, p50/p99/p99.9 latency and the maximum sustainable rate.
+//   node dist/bench/server.js [--snapshot DIR] [--queries FILE.json] [--seconds 3] [--quick] [--audit-sync off]
+// Without --snapshot (or without the engine in the build) it runs an id-lookup stand-in: those
+// figures are transport + protocol + pseudonyms + audit only, and are labelled so.
+import { spawn } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { cpus, tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { NayoseServer } from '../src/server/app.js'
+import { addClient, emptyConfig } from '../src/server/config.js'
+import { openEngineHost } from '../src/server/run.js'
+import type { MatchHost } from '../src/server/service.js'
+import { AuditLog } from '../src/store/audit.js'
+import { StandinBenchHost } from './server-standin.js'
+
+interface Row { perFrame: number; offered: number; window?: number; achieved: number; frames: number; unanswered: number; busy: number; errors: number; p50: number; p99: number; p999: number; max: number }
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`)
+  return i >= 0 ? process.argv[i + 1] : undefined
+}
+
+function load(args: Record<string, unknown>): Promise<Row> {
+  const script = join(dirname(fileURLToPath(import.meta.url)), 'server-load.js')
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, [script, JSON.stringify(args)], { stdio: ['ignore', 'pipe', 'inherit'] })
+    let out = ''
+    p.stdout.on('data', d => { out += d })
+    p.on('exit', code => code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`load generator exited with ${code}`)))
+  })
+}
+
+const ms = (x: number) => Number.isFinite(x) ? x.toFixed(2) : '–'
+
+async function main(): Promise<void> {
+  const seconds = Number(arg('seconds') ?? 3)
+  const quick = process.argv.includes('--quick')
+  const snapshot = arg('snapshot')
+  let host: MatchHost, label: string, queries: unknown[]
+  if (snapshot) {
+    host = await openEngineHost(snapshot)
+    const file = arg('queries')
+    if (!file) throw new Error('--snapshot needs --queries FILE.json (an array of SPEC §2 queries)')
+    queries = JSON.parse((await import('node:fs')).readFileSync(file, 'utf8'))
+    label = `real engine, snapshot ${host.engine.version}`
+  } else {
+    const s = new StandinBenchHost(100_000)
+    host = s
+    queries = s.queries(10_000)
+    label = 'STAND-IN matcher (id lookup): transport + protocol + pseudonyms + audit only'
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'nayose-bench-'))
+  const config = emptyConfig(join(dir, 'audit'))
+  const token = addClient(config, 'bench', 'basic')
+  const sync = arg('audit-sync') !== 'off'
+  config.audit.sync = sync
+  const audit = AuditLog.open(config.audit.path, { sync })
+  const server = await NayoseServer.start({ host, config, audit, port: 0, defaultMetrics: false })
+  const qfile = join(dir, 'queries.json')
+  writeFileSync(qfile, JSON.stringify(queries))
+  const base = { url: `ws://127.0.0.1:${server.port}/ws`, token, queries: qfile, seconds }
+  process.stderr.write(`bench:server — ${label}; node ${process.version}, ${cpus().length}× ${cpus()[0]?.model ?? 'cpu'}; ${seconds} s per case; audit fsync ${sync ? 'on' : 'off (commit to the OS only)'}\n`)
+
+  const rows: Row[] = []
+  const run = async (perFrame: number, rate: number, window = 0) => {
+    const r = await load({ ...base, perFrame, rate, window })
+    rows.push(r)
+    process.stderr.write(`  ${String(perFrame).padStart(2)}/frame ${rate ? `offered ${String(rate).padStart(6)} q/s` : `closed loop, ${window} frames in flight`}: achieved ${r.achieved} q/s, p50 ${ms(r.p50)} ms, p99 ${ms(r.p99)} ms, p99.9 ${ms(r.p999)} ms${r.busy ? `, busy ${r.busy}` : ''}${r.errors ? `, errors ${r.errors}` : ''}\n`)
+    return r
+  }
+  const sustainable = (r: Row) => r.achieved >= 0.97 * r.offered && r.p99 <= 50 && r.unanswered === 0 && r.busy === 0
+  const summary: string[] = []
+  for (const [perFrame, steps, window] of [[1, quick ? [5000, 10000] : [2000, 5000, 10000, 20000, 40000], 64], [64, quick ? [50000, 100000] : [25000, 50000, 100000, 150000, 200000], 16]] as [number, number[], number][]) {
+    let best = 0
+    for (const rate of steps) {
+      const r = await run(perFrame, rate)
+      if (sustainable(r)) best = rate
+      else break
+    }
+    const closed = await run(perFrame, 0, window)
+    summary.push(`${perFrame}/frame: max sustainable offered rate ${best} q/s (achieved ≥ 97%, p99 ≤ 50 ms, no busy); closed-loop max ${closed.achieved} q/s`)
+  }
+  process.stdout.write(`\n${label}\n\n| frame | offered q/s | achieved q/s | p50 ms | p99 ms | p99.9 ms |\n|---|---|---|---|---|---|\n`)
+  for (const r of rows) process.stdout.write(`| ${r.perFrame} | ${r.offered || `closed loop (${r.window} in flight)`} | ${r.achieved} | ${ms(r.p50)} | ${ms(r.p99)} | ${ms(r.p999)} |\n`)
+  process.stdout.write('\n' + summary.map(s => `- ${s}`).join('\n') + '\n')
+  await server.shutdown(1)
+  await audit.close()
+  await host.close?.()
+  rmSync(dir, { recursive: true, force: true })
+}
+
+main().catch(e => { process.stderr.write(String(e?.stack ?? e) + '\n'); process.exit(1) })
