@@ -153,3 +153,46 @@ describe('population-by-age.tsv', () => {
     expect(rows[100][2]).toBeGreaterThan(4 * rows[100][1]) // centenarians are mostly women
   })
 })
+
+describe('towns.tsv and municipality-weights.tsv', () => {
+  const towns = readTable('towns.tsv')
+  const weights = readTable('municipality-weights.tsv')
+  const weightOf = new Map(weights.rows.map(([code, w]) => [code, Number(w)]))
+  it('have the documented headers, 6-digit codes and positive integer weights', () => {
+    expect(towns.header).toEqual(['code', 'town'])
+    expect(weights.header).toEqual(['code', 'weight'])
+    expect(towns.rows.filter((r) => r.length !== 2 || !/^\d{6}$/.test(r[0]))).toEqual([])
+    expect(weights.rows.filter(([code, w]) => !/^\d{6}$/.test(code) || !Number.isInteger(Number(w)) || Number(w) < 1)).toEqual([])
+    expect(weightOf.size).toBe(weights.rows.length)
+    expect(weights.rows.length).toBeGreaterThan(1800)
+  })
+  it('join: every town code has a weight and every weighted code has a town row', () => {
+    const townCodes = new Set(towns.rows.map((r) => r[0]))
+    expect([...townCodes].filter((c) => !weightOf.has(c))).toEqual([])
+    expect([...weightOf.keys()].filter((c) => !townCodes.has(c))).toEqual([])
+  })
+  it('every code exists in municipalities.tsv when that table is present', () => {
+    if (!existsSync(join(TABLES, 'municipalities.tsv'))) return
+    const m = readTable('municipalities.tsv')
+    const known = new Set(m.rows.map((r) => r[0]))
+    expect([...weightOf.keys()].filter((c) => !known.has(c))).toEqual([])
+  })
+  it('weights add up to the population and put the big cities on top', () => {
+    const total = [...weightOf.values()].reduce((a, x) => a + x, 0)
+    expect(Math.abs(total / 124_351_877 - 1)).toBeLessThan(0.01)
+    // 世田谷区 (131121) is the most populous municipality; 横浜市港北区 (141097) a big ward
+    expect(weightOf.get('131121')).toBeGreaterThan(800_000)
+    expect(weightOf.get('141097')).toBeGreaterThan(300_000)
+    // Tokyo holds about 11 % of the population
+    const tokyo = [...weightOf].filter(([c]) => c.startsWith('13')).reduce((a, [, w]) => a + w, 0)
+    expect(tokyo / total).toBeGreaterThan(0.1)
+    expect(tokyo / total).toBeLessThan(0.125)
+  })
+  it('towns are deduplicated and free of KEN_ALL annotations', () => {
+    const keys = new Set(towns.rows.map((r) => `${r[0]}\t${r[1]}`))
+    expect(keys.size).toBe(towns.rows.length)
+    const bad = towns.rows.filter(([, t]) => /[（）()「」、〜～]|以下に掲載がない場合|次のビルを除く|がくる場合|地割|ビル$/.test(t))
+    expect(bad.map((r) => r.join(' '))).toEqual([])
+    expect(towns.rows.some(([c, t]) => c === '131016' && t === '丸の内')).toBe(true)
+  })
+})
