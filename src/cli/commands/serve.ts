@@ -24,5 +24,7 @@ export function register(program: Command): void {
         configFile: o.config, snapshot: o.snapshot, hostname: o.host,
         port: parsePort(o.port) ?? parsePort(process.env.PORT), allowFallback: o.allowFallback, logLevel: o.logLevel,
       })
+      // drained and closed: do not wait for stray handles (lmdb worker threads, timers)
+      process.exit(0)
     })
 }

@@ -74,5 +74,6 @@ export function register(program: Command): void {
           ].join('\n') + '\n')
         },
       })
+      process.exit(0)
     })
 }
