@@ -40,7 +40,7 @@ export const REQUIRED = [
   ['槇', '槙'], ['藪', '薮'], ['惠', '恵'], ['寬', '寛'], ['黑', '黒'], ['舘', '館'],
 ]
 /** Pairs that must never meet. */
-export const FORBIDDEN = [['斎', '斉'], ['籐', '藤'], ['齋', '齊'], ['崎', '埼'], ['﨑', '埼']]
+export const FORBIDDEN = [['斎', '斉'], ['籐', '藤'], ['齋', '齊'], ['崎', '埼'], ['﨑', '埼'], ['匡', '往'], ['莫', '草'], ['已', '以']]
 /** Pairs taken from the 2842号通達 table because the 親字・正字 relation lacks them. */
 const SUPPLEMENT = [['槇', '槙'], ['藪', '薮']]
 
@@ -109,33 +109,44 @@ async function main() {
   const relation = new Map() // char → relation name that brought it in
 
   // A glyph's own code point among its targets means the glyph is its own 正字: it must not bridge
-  // to its other targets (藁 → 藁, 稿). A glyph with several other targets joins only when they
-  // already meet (邉 → 辺, 邊), else it would bridge two characters kept apart (㕍 → 堆, 雁).
+  // to its other targets (藁 → 藁, 稿). Then the glyphs are grouped by code point, because several
+  // MJ glyphs can share one (迬 is one glyph under 匡 and another under 往): a code point with
+  // several targets joins only when they already meet (邉 → 辺, 邊), else it would bridge two
+  // characters kept apart (㕍 → 堆, 雁; 迬 → 匡, 往).
   const skipped = []
-  const glyphs = [...perGlyph].sort((a, b) => a[1].hop - b[1].hop || (a[0] < b[0] ? -1 : 1))
-  const joinGlyph = (mj, g) => {
-    const t = [...g.targets][0]
-    for (const s of g.srcs) if (s !== t && union(s, t, mj)) relation.set(s, 'koseki')
-  }
-  let pending = []
-  for (const [mj, g] of glyphs) {
+  const bySrc = new Map() // code point → { targets, hop, mjs }
+  for (const [mj, g] of perGlyph) {
     if (g.targets.size === 0) continue
-    if ([...g.srcs].some((s) => g.targets.has(s))) {
+    if ([...g.srcs].some((x) => g.targets.has(x))) {
       if (g.targets.size > 1) skipped.push(`${mj} ${[...g.srcs].join('')}→${[...g.targets].join('')} (self)`)
       continue
     }
-    if (g.targets.size === 1) joinGlyph(mj, g)
-    else pending.push([mj, g])
+    for (const x of g.srcs) {
+      let e = bySrc.get(x)
+      if (!e) bySrc.set(x, e = { targets: new Set(), hop: g.hop, mjs: [] })
+      for (const t of g.targets) e.targets.add(t)
+      e.hop = Math.min(e.hop, g.hop)
+      e.mjs.push(mj)
+    }
+  }
+  const sources = [...bySrc].sort((a, b) => a[1].hop - b[1].hop || cp(a[0]) - cp(b[0]))
+  const joinSrc = (x, e) => {
+    if (union(x, [...e.targets][0], e.mjs.join(','))) relation.set(x, 'koseki')
+  }
+  let pending = []
+  for (const [x, e] of sources) {
+    if (e.targets.size === 1) joinSrc(x, e)
+    else pending.push([x, e])
   }
   for (let changed = true; changed;) {
     changed = false
     const next = []
-    for (const [mj, g] of pending) {
-      if (new Set([...g.targets].map(find)).size === 1) { joinGlyph(mj, g); changed = true } else next.push([mj, g])
+    for (const [x, e] of pending) {
+      if (new Set([...e.targets].map(find)).size === 1) { joinSrc(x, e); changed = true } else next.push([x, e])
     }
     pending = next
   }
-  for (const [mj, g] of pending) skipped.push(`${mj} ${[...g.srcs].join('')}→${[...g.targets].join('')}`)
+  for (const [x, e] of pending) skipped.push(`${e.mjs.join(',')} ${x}→${[...e.targets].join('')}`)
 
   // --- supplement from 民一2842号通達 誤字俗字・正字一覧表（無印）, checked to be present there
   const t2842 = new Set(rows(db, `
@@ -185,7 +196,7 @@ async function main() {
   }
   const sizes = [...classes.values()].map((m) => m.length).sort((a, b) => b - a)
   console.error(`kanji-variants: ${perGlyph.size} MJ glyphs with 親字・正字 relations, ` +
-    `${skipped.length} ambiguous glyphs skipped, ${classes.size} classes, largest ${sizes.slice(0, 5).join(',')}`)
+    `${skipped.length} ambiguous glyphs or code points skipped, ${classes.size} classes, largest ${sizes.slice(0, 5).join(',')}`)
   console.error(`kanji-variants: classes with more than one 常用漢字: ${multiJoyo.length}` +
     (multiJoyo.length ? ` (${multiJoyo.slice(0, 20).join(' ')})` : ''))
   console.error(`kanji-variants: coverage of required pairs: ${REQUIRED.length - problems.filter((p) => p.startsWith('required')).length}/${REQUIRED.length}`)
