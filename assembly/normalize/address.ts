@@ -46,6 +46,7 @@ function prepare(src: usize, len: i32): void {
   n = 0
   for (let i = 0; i < len; i++) {
     let c = foldAsciiWidth(<u32>load<u16>(src + (<usize>i << 1)))
+    if (c >= 0x4E00 && c <= 0x9FFF) { unchecked(U[n] = <u16>c); n++; continue }   // kanji: nothing to fold
     const prev = n > 0 ? <u32>unchecked(U[n - 1]) : SP
     if (isSpace(c)) {
       if (prev != SP) { unchecked(U[n] = <u16>SP); n++ }
@@ -186,8 +187,10 @@ export function parseAddress(src: usize, len: i32, dst: usize): i32 {
   let p: i32 = postalEnd()
   // 1. prefecture
   let pref: i32 = 0
+  const first = at(p)
   for (let k = 0; k < 47 && pref == 0; k++) {
     const name = unchecked(PREF_NAMES[k])
+    if (<u32>load<u16>(changetype<usize>(name)) != first) continue
     const e = matchAt(p, changetype<usize>(name), name.length)
     if (e >= 0) { pref = k + 1; p = e }
   }
@@ -197,6 +200,7 @@ export function parseAddress(src: usize, len: i32, dst: usize): i32 {
   if (m < 0 && pref == 0) {
     for (let k = 0; k < 47 && m < 0; k++) {
       const name = unchecked(PREF_NAMES[k])
+      if (<u32>load<u16>(changetype<usize>(name)) != at(p)) continue
       const e = matchAt(p, changetype<usize>(name), prefShortLen(k))
       if (e < 0) continue
       let q = e
@@ -261,6 +265,8 @@ export function parseAddress(src: usize, len: i32, dst: usize): i32 {
   }
   const townStart = w
   while (p < n && at(p) != SP) {
+    const c0 = at(p)
+    if (isKanji(c0) && c0 != C_AZA && kanjiDigit(c0) < 0 && kanjiUnit(c0) == 0) { push(c0); p++; continue }   // fast path
     if (blockAt(p)) break
     const v = readNum(p)
     if (v >= 0) {

@@ -48,13 +48,15 @@ export function kanjiUnit(c: u32): i32 {
   return c == 0x5341 ? 10 : c == 0x767E ? 100 : c == 0x5343 ? 1000 : 0
 }
 
-let gSrc: usize = 0
+const MAX_UNITS: i32 = 64
+/** The input, folded by dateUnit once. */
+const U = new StaticArray<u16>(MAX_UNITS + 4)
 let gLen: i32 = 0
 let pos: i32 = 0
 let numDigits: i32 = 0
 
 @inline function at(i: i32): u32 {
-  return i < gLen ? dateUnit(<u32>load<u16>(gSrc + (<usize>i << 1))) : 0
+  return <u32>i < <u32>gLen ? <u32>unchecked(U[i]) : 0
 }
 
 @inline function isDigit(c: u32): bool { return c >= 0x30 && c <= 0x39 }
@@ -91,10 +93,10 @@ function readNum(): i32 {
 function readEra(): i32 {
   const c = at(pos), d = at(pos + 1)
   for (let e = 0; e < 5; e++) {
-    if (c == ERA_KANJI[e * 2]) { pos += d == ERA_KANJI[e * 2 + 1] ? 2 : 1; return e }
+    if (c == unchecked(ERA_KANJI[e * 2])) { pos += d == unchecked(ERA_KANJI[e * 2 + 1]) ? 2 : 1; return e }
   }
-  for (let e = 0; e < 5; e++) if (c == ERA_LETTER[e]) { pos++; return e }
-  for (let e = 0; e < 5; e++) if (c == ERA_SQUARED[e]) { pos++; return e }
+  for (let e = 0; e < 5; e++) if (c == unchecked(ERA_LETTER[e])) { pos++; return e }
+  for (let e = 0; e < 5; e++) if (c == unchecked(ERA_SQUARED[e])) { pos++; return e }
   return -1
 }
 
@@ -130,11 +132,11 @@ function daysIn(y: i32, m: i32): i32 {
 }
 
 function finish(era: i32, year: i32, m: i32, d: i32): i32 {
-  const y = era >= 0 ? ERA_BASE[era] + year : year
+  const y = era >= 0 ? unchecked(ERA_BASE[era]) + year : year
   if (m < 1 || m > 12 || d < 1 || d > daysIn(y, m)) return E_DATE_INVALID
   const v = y * 10000 + m * 100 + d
   if (v < FIRST_DAY) return E_DATE_RANGE
-  if (era >= 0 && (year < 1 || v < ERA_FIRST[era] || v > ERA_LAST[era])) return E_DATE_ERA
+  if (era >= 0 && (year < 1 || v < unchecked(ERA_FIRST[era]) || v > unchecked(ERA_LAST[era]))) return E_DATE_ERA
   return v
 }
 
@@ -158,8 +160,8 @@ function monthDay(era: i32, year: i32, sep: u32): i32 {
  * @example parseDate('昭和45年3月2日') == 19700302; parseDate('平成31年5月1日') == E_DATE_ERA
  */
 export function parseDate(src: usize, len: i32): i32 {
-  if (len > 64) return E_DATE_FORMAT
-  gSrc = src
+  if (len > MAX_UNITS) return E_DATE_FORMAT
+  for (let i = 0; i < len; i++) unchecked(U[i] = <u16>dateUnit(<u32>load<u16>(src + (<usize>i << 1))))
   gLen = len
   while (gLen > 0 && at(gLen - 1) == 0x20) gLen--
   pos = 0
