@@ -16,7 +16,7 @@ import type { MatchHost } from '../src/server/service.js'
 import { AuditLog } from '../src/store/audit.js'
 import { StandinBenchHost } from './server-standin.js'
 
-interface Row { perFrame: number; offered: number; window?: number; achieved: number; frames: number; unanswered: number; busy: number; errors: number; p50: number; p99: number; p999: number; max: number }
+interface Row { cpuUsPerQuery?: number; perFrame: number; offered: number; window?: number; achieved: number; frames: number; unanswered: number; busy: number; errors: number; p50: number; p99: number; p999: number; max: number }
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`)
@@ -66,9 +66,13 @@ async function main(): Promise<void> {
 
   const rows: Row[] = []
   const run = async (perFrame: number, rate: number, window = 0) => {
+    const cpu0 = process.cpuUsage()
     const r = await load({ ...base, perFrame, rate, window })
+    const cpu = process.cpuUsage(cpu0)
+    // server CPU (this process: uWS + protocol + matching + audit) per answered query, warm-up included
+    r.cpuUsPerQuery = (cpu.user + cpu.system) / Math.max(1, r.achieved * (seconds + 0.5))
     rows.push(r)
-    process.stderr.write(`  ${String(perFrame).padStart(2)}/frame ${rate ? `offered ${String(rate).padStart(6)} q/s` : `closed loop, ${window} frames in flight`}: achieved ${r.achieved} q/s, p50 ${ms(r.p50)} ms, p99 ${ms(r.p99)} ms, p99.9 ${ms(r.p999)} ms${r.busy ? `, busy ${r.busy}` : ''}${r.errors ? `, errors ${r.errors}` : ''}\n`)
+    process.stderr.write(`  ${String(perFrame).padStart(2)}/frame ${rate ? `offered ${String(rate).padStart(6)} q/s` : `closed loop, ${window} frames in flight`}: achieved ${r.achieved} q/s, p50 ${ms(r.p50)} ms, p99 ${ms(r.p99)} ms, p99.9 ${ms(r.p999)} ms, server CPU ${r.cpuUsPerQuery!.toFixed(1)} µs/query${r.busy ? `, busy ${r.busy}` : ''}${r.errors ? `, errors ${r.errors}` : ''}\n`)
     return r
   }
   const sustainable = (r: Row) => r.achieved >= 0.97 * r.offered && r.p99 <= 50 && r.unanswered === 0 && r.busy === 0
@@ -83,8 +87,8 @@ async function main(): Promise<void> {
     const closed = await run(perFrame, 0, window)
     summary.push(`${perFrame}/frame: max sustainable offered rate ${best} q/s (achieved ≥ 97%, p99 ≤ 50 ms, no busy); closed-loop max ${closed.achieved} q/s`)
   }
-  process.stdout.write(`\n${label}\n\n| frame | offered q/s | achieved q/s | p50 ms | p99 ms | p99.9 ms |\n|---|---|---|---|---|---|\n`)
-  for (const r of rows) process.stdout.write(`| ${r.perFrame} | ${r.offered || `closed loop (${r.window} in flight)`} | ${r.achieved} | ${ms(r.p50)} | ${ms(r.p99)} | ${ms(r.p999)} |\n`)
+  process.stdout.write(`\n${label}\n\n| frame | offered q/s | achieved q/s | p50 ms | p99 ms | p99.9 ms | server CPU µs/query |\n|---|---|---|---|---|---|---|\n`)
+  for (const r of rows) process.stdout.write(`| ${r.perFrame} | ${r.offered || `closed loop (${r.window} in flight)`} | ${r.achieved} | ${ms(r.p50)} | ${ms(r.p99)} | ${ms(r.p999)} | ${r.cpuUsPerQuery!.toFixed(1)} |\n`)
   process.stdout.write('\n' + summary.map(s => `- ${s}`).join('\n') + '\n')
   await server.shutdown(1)
   await audit.close()
