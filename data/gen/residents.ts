@@ -2,13 +2,13 @@
  * The synthetic resident population (SPEC §1 rows), generated household by household in a
  * stream: memory does not grow with N. Deterministic for (seed, options, tables).
  */
-import iconv from 'iconv-lite'
 import { AddressModel, render } from './addresses.js'
-import { ageOn, birthDayForAge, dayOf, isoOf } from './dates.js'
+import { ageOn, birthDayForAge, civilFromDays, dayOf, isoOf } from './dates.js'
 import { drawNationality, foreignName, type ForeignName } from './foreign.js'
 import { HouseholdModel, type Member } from './households.js'
 import { IdFactory } from './identifiers.js'
 import { NameModel, type NamePart } from './names.js'
+import { cp932Encodable } from './encoding.js'
 import { Rng } from './rng.js'
 import { loadTables, type Tables } from './tables.js'
 import { NayoseError } from '../../src/errors.js'
@@ -29,8 +29,8 @@ export const RESIDENT_DEFAULTS = {
   sameNameRate: 0.0005,
   /** share of households that are foreign residents' */
   foreignHouseholdRate: 0.03,
-  /** share of households whose surname has a kanji with a registered variant that register it in the variant form */
-  surnameVariantRate: 0.15,
+  /** share of households whose surname (having a kanji with a registered variant: nearly all) is registered in a variant form */
+  surnameVariantRate: 0.03,
   /** same, for given names (per person) */
   givenVariantRate: 0.02,
   /** share of married people whose name changed that have their 旧氏 recorded */
@@ -75,16 +75,7 @@ export function mortality(age: number): number {
   return Math.min(0.35, 0.00003 * Math.exp(0.095 * age))
 }
 
-const encodableCache = new Map<string, boolean>()
-/** True when CP932 holds `s` exactly (iconv-lite would otherwise write '?'). */
-export function cp932Encodable(s: string): boolean {
-  let ok = encodableCache.get(s)
-  if (ok === undefined) {
-    ok = iconv.decode(iconv.encode(s, 'cp932'), 'cp932') === s
-    encodableCache.set(s, ok)
-  }
-  return ok
-}
+export { cp932Encodable }
 
 interface Double { name: string; kana: string; birth: number; sex: 1 | 2 }
 
@@ -159,7 +150,7 @@ export class ResidentGenerator {
     const givens: NamePart[] = []
     const rows: string[][] = []
     h.members.forEach((m, i) => {
-      const year = Number(isoOf(m.birth).slice(0, 4))
+      const year = civilFromDays(m.birth)[0]
       let given: NamePart
       const twin = m.twin >= 0 ? givens[m.twin] : undefined
       if (twin && h.members[m.twin]!.sex === m.sex && rng.chance(0.6)) given = this.#names.similarGiven(rng, m.sex, year, twin)
@@ -177,7 +168,7 @@ export class ResidentGenerator {
         former: former && former.kanji !== family.kanji && rng.chance(o.formerSurnameRate) ? former : undefined,
         alias: undefined, roman: '',
       }
-      if (m.role !== 'child' && ageOn(m.birth, this.#asOf) >= 18 && h.members.length > 0) this.#remember(person)
+      if (m.role !== 'child' && m.age >= 18) this.#remember(person)
       rows.push(this.#row(person, address, householdId, moved, m))
     })
     return rows
@@ -210,7 +201,7 @@ export class ResidentGenerator {
     let family: ForeignName['surname'] | undefined
     return members.map((m) => {
       const birth = this.#birth(m.age)
-      const year = Number(isoOf(birth).slice(0, 4))
+      const year = civilFromDays(birth)[0]
       // Korean and Chinese wives keep their own family name; children take the father's.
       const f = foreignName(rng, nat, m.sex, m.role === 'spouse' ? undefined : family)
       if (m.role === 'head' || m.role === 'single') family = f.surname
@@ -232,7 +223,7 @@ export class ResidentGenerator {
     const o = this.#o
     const counter = this.#counter++
     const age = ageOn(p.birth, this.#asOf)
-    const year = Number(isoOf(p.birth).slice(0, 4))
+    const year = civilFromDays(p.birth)[0]
     const noKana = rng.chance(year < 1950 ? o.noKanaRate.before1950 : year < 1980 ? o.noKanaRate.before1980 : o.noKanaRate.after)
     let status = 'resident'
     if (rng.chance(mortality(age))) status = 'deceased'
