@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest'
 import { existsSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
+import iconv from 'iconv-lite'
 
 const TABLES = join(import.meta.dirname, '..', '..', 'data', 'tables')
 
@@ -115,6 +116,21 @@ describe('given-names.tsv', () => {
   it('has no duplicate (sex, kanji, reading) rows', () => {
     const keys = new Set(rows.map((r) => `${r.sex}\t${r.kanji}\t${r.reading}`))
     expect(keys.size).toBe(rows.length)
+  })
+})
+
+describe('CP932', () => {
+  it('every spelling, reading and town survives a CP932 round trip (the generator can write CP932)', () => {
+    const text = [
+      ...readTable('surnames.tsv').rows.map((r) => r[0] + r[1]),
+      ...readTable('given-names.tsv').rows.map((r) => r[0] + r[1]),
+      ...readTable('towns.tsv').rows.map((r) => r[1]),
+    ]
+    const all = text.join('\n')
+    if (iconv.decode(iconv.encode(all, 'cp932'), 'cp932') !== all) {
+      expect(text.filter((x) => iconv.decode(iconv.encode(x, 'cp932'), 'cp932') !== x)).toEqual([])
+    }
+    expect(text.length).toBeGreaterThan(150_000)
   })
 })
 
