@@ -126,7 +126,8 @@ function readNum(p: i32): i32 {
 function blockAt(p: i32): bool {
   if (readNum(p) < 0) return false
   const q = numEnd, c = at(q), ascii = numAscii
-  if (c == C_CHOU || c == C_GOU) return true
+  if (c == C_GOU) return true
+  if (c == C_CHOU) { const d = at(q + 1); return d == C_ME || !isKanji(d) || kanjiDigit(d) >= 0 || kanjiUnit(d) > 0 }   // 八丁堀 is a name
   if (c == C_BAN) { const d = at(q + 1); return d == C_CHI || !isKanji(d) || kanjiDigit(d) >= 0 || kanjiUnit(d) > 0 }   // 一番五号, not 一番町
   if (c == HY) return true
   if (isSepNo(c)) return readNum(q + 1) >= 0
@@ -292,6 +293,9 @@ export function parseAddress(src: usize, len: i32, dst: usize): i32 {
       if (count > 0) push(HY)
       pushNum(v); count++
       p = numEnd
+      let sp = p
+      while (at(sp) == SP) sp++
+      if (sp > p && (at(sp) == C_CHOU || at(sp) == C_BAN || at(sp) == C_GOU)) p = sp   // 1 丁目 3 番
       const c = at(p)
       let explicit = false
       if (c == C_CHOU) { p += at(p + 1) == C_ME ? 2 : 1; explicit = true }

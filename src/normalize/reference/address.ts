@@ -207,7 +207,8 @@ function isSepNo(c: number): boolean { return c === C_NO || c === C_KNO || c ===
 function blockAt(p: number): boolean {
   if (readNum(p) < 0) return false
   const q = numEnd, c = at(q), ascii = numAscii
-  if (c === C_CHOU || c === C_GOU) return true
+  if (c === C_GOU) return true
+  if (c === C_CHOU) { const d = at(q + 1); return d === C_ME || !isKanji(d) || kanjiDigit(d) >= 0 || kanjiUnit(d) > 0 }   // 八丁堀 is a name
   if (c === C_BAN) { const d = at(q + 1); return d === C_CHI || !isKanji(d) || kanjiDigit(d) >= 0 || kanjiUnit(d) > 0 }   // 一番五号, not 一番町
   if (c === HY) return true
   if (isSepNo(c)) return readNum(q + 1) >= 0
@@ -337,6 +338,9 @@ export function parseAddress(s: string): AddressParts | number {
       if (count > 0) push(HY)
       pushNum(v); count++
       p = numEnd
+      let q = p
+      while (at(q) === SP) q++
+      if (q > p && (at(q) === C_CHOU || at(q) === C_BAN || at(q) === C_GOU)) p = q   // 1 丁目 3 番
       const c = at(p)
       let explicit = false
       if (c === C_CHOU) { p += at(p + 1) === C_ME ? 2 : 1; explicit = true }
