@@ -21,9 +21,18 @@ export interface RawAnswer {
   flags: number
   candidatesExamined: number
   sumLR: number
+  /** Candidates returned: entries off .. off+count-1 of the chunk arrays (best first). */
+  count: number
+  off: number
+  chunk: RawChunk
+}
+
+/** Copies of the core's per-candidate outputs for one chunk of queries (topK slots per query). */
+export interface RawChunk {
   rows: Int32Array
   weights: Float64Array
   levels: Int32Array
+  /** 5 per candidate: name, birth, sex, address, id */
   fieldWeights: Float32Array
 }
 
@@ -82,9 +91,10 @@ export class WasmMatcher {
 
   /** resident_id of a row, 11 digits. */
   residentId(row: number): string {
-    const v = new Float64Array(this.core.memory.buffer, this.#ridPtr + row * 8, 1)[0]!
-    return String(v).padStart(11, '0')
+    if (this.#rid.buffer !== this.core.memory.buffer) this.#rid = new Float64Array(this.core.memory.buffer, this.#ridPtr, this.rows)
+    return String(this.#rid[row]!).padStart(11, '0')
   }
+  #rid = new Float64Array(0)
 
   collisionRate(kind: number): number { return this.core.collisionRate(kind) }
   nearDateRate(samples: number, seed: number): number { return this.core.nearDateRate(samples, seed) }
@@ -121,14 +131,14 @@ export class WasmMatcher {
       const pr = new Int32Array(mem, c.mOutPresentPtr(), n), fl = new Int32Array(mem, c.mOutFlagsPtr(), n)
       const ca = new Int32Array(mem, c.mOutCandsPtr(), n), tp = new Int32Array(mem, c.mOutTopPtr(), n)
       const sl = new Float64Array(mem, c.mOutSumLRPtr(), n)
-      const rw = new Int32Array(mem, c.mOutRowPtr(), n * K), ww = new Float64Array(mem, c.mOutWPtr(), n * K)
-      const lv = new Int32Array(mem, c.mOutLvPtr(), n * K), fw = new Float32Array(mem, c.mOutFWPtr(), n * K * 5)
+      const chunk: RawChunk = {
+        rows: new Int32Array(mem, c.mOutRowPtr(), n * K).slice(), weights: new Float64Array(mem, c.mOutWPtr(), n * K).slice(),
+        levels: new Int32Array(mem, c.mOutLvPtr(), n * K).slice(), fieldWeights: new Float32Array(mem, c.mOutFWPtr(), n * K * 5).slice(),
+      }
       for (let k = 0; k < n; k++) {
-        const t = tp[k]!
         out[i + k] = {
           status: st[k]!, errField: ef[k]!, present: pr[k]!, flags: fl[k]!, candidatesExamined: ca[k]!, sumLR: sl[k]!,
-          rows: rw.slice(k * K, k * K + t), weights: ww.slice(k * K, k * K + t), levels: lv.slice(k * K, k * K + t),
-          fieldWeights: fw.slice(k * K * 5, (k * K + t) * 5),
+          count: tp[k]!, off: k * K, chunk,
         }
       }
       i += n

@@ -81,7 +81,7 @@ export class Engine {
   }
 
   /** Opens the snapshot in `dir` and an engine on it; the engine closes the snapshot. */
-  static openDir(dir: string, opts: EngineOptions & { encryptionKey?: string } = {}): Engine {
+  static openDir(dir: string, opts: EngineOptions & { encryptionKey?: string | Buffer } = {}): Engine {
     const s = Snapshot.open(dir, opts.encryptionKey ? { encryptionKey: opts.encryptionKey } : {})
     try {
       return new Engine(s, { ...opts, ownsSnapshot: true })
@@ -146,19 +146,17 @@ export class Engine {
     }
     const denom = a.sumLR + this.#absentMass
     const scored: Scored[] = []
-    for (let k = 0; k < a.rows.length; k++) {
-      const levels = decodeLevels(a.levels[k]!)
-      const w = a.weights[k]!
-      const f = k * 5
+    const ch = a.chunk
+    for (let k = a.off; k < a.off + a.count; k++) {
+      const levels = decodeLevels(ch.levels[k]!)
+      const w = ch.weights[k]!
+      const f = k * 5, fw = ch.fieldWeights
       scored.push({
-        residentId: this.#matcher.residentId(a.rows[k]!),
+        residentId: this.#matcher.residentId(ch.rows[k]!),
         score: round(w),
         probability: Math.min(1, Math.pow(2, w) / denom),
         agreement: agreementOf(levels),
-        weights: {
-          name: round(a.fieldWeights[f]!), birth: round(a.fieldWeights[f + 1]!), sex: round(a.fieldWeights[f + 2]!),
-          address: round(a.fieldWeights[f + 3]!), id: round(a.fieldWeights[f + 4]!),
-        },
+        weights: { name: round(fw[f]!), birth: round(fw[f + 1]!), sex: round(fw[f + 2]!), address: round(fw[f + 3]!), id: round(fw[f + 4]!) },
         levels,
       })
     }
