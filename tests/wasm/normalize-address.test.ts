@@ -120,3 +120,45 @@ describe('wasm and reference agree', () => {
     expect(wasm.normalize('address', [long])).toEqual(reference.normalize('address', [long]))
   })
 })
+
+describe('municipality table', () => {
+  const rows = table('../../data/tables/municipalities.tsv')
+  const PREFS = reference.normalize('address', ['北海道', '東京都', '沖縄県']).map((r) => (r as AddressResult).prefCode)
+  /** 全国地方公共団体コード check digit: 11 − (Σ digit × 6,5,4,3,2 mod 11), last digit. */
+  const codeOk = (c: string) => {
+    const r = [...c.slice(0, 5)].reduce((s, d, i) => s + Number(d) * (6 - i), 0) % 11
+    return (11 - r) % 10 === Number(c[5])
+  }
+
+  it('holds every municipality and designated-city ward with a valid code', () => {
+    expect(PREFS).toEqual([1, 13, 47])
+    expect(rows.length).toBeGreaterThanOrEqual(1890)
+    expect(new Set(rows.map((r) => r[1])).size).toBe(47)
+    expect(rows.every((r) => /^\d{6}$/.test(r[0]!) && codeOk(r[0]!))).toBe(true)
+    expect(rows.filter((r) => /^横浜市.+区$/.test(r[2]!)).length).toBe(18)
+    expect(rows.some((r) => r[2] === '横浜市')).toBe(false)
+  })
+
+  it('finds every row after its prefecture, in WASM and in the reference alike', () => {
+    const inputs = rows.map((r) => `${r[1]}${r[2]}1-2-3`)
+    const w = wasm.normalize('address', inputs) as AddressResult[]
+    expect(reference.normalize('address', inputs)).toEqual(w)
+    rows.forEach((r, i) => {
+      const folded = r[2]!.replace(/(?<=[\u3400-\u9FFF々〇])[ケヶがかヵガ](?=[\u3400-\u9FFF々〇])/g, 'ヶ')
+        .replace(/(?<=[\u3400-\u9FFF々〇])[のノ](?=[\u3400-\u9FFF々〇])/g, 'ノ')
+      expect(w[i]!.city).toBe(folded)
+      expect(w[i]!.prefecture).toBe(r[1])
+      expect(w[i]!.block).toBe('1-2-3')
+    })
+  })
+
+  it('infers the prefecture from a city name only when it is unique', () => {
+    const byName = new Map<string, Set<string>>()
+    for (const r of rows) byName.set(r[2]!, (byName.get(r[2]!) ?? new Set()).add(r[1]!))
+    const w = wasm.normalize('address', rows.map((r) => `${r[2]}1`)) as AddressResult[]
+    rows.forEach((r, i) => {
+      const unique = byName.get(r[2]!)!.size === 1
+      expect(w[i]!.prefecture).toBe(unique ? r[1] : '')
+    })
+  })
+})
