@@ -77,6 +77,8 @@ export function mortality(age: number): number {
 
 export { cp932Encodable }
 
+const models = new WeakMap<Tables, Map<string, unknown>>()
+
 interface Double { name: string; kana: string; birth: number; sex: 1 | 2 }
 
 export class ResidentGenerator {
@@ -98,9 +100,17 @@ export class ResidentGenerator {
     this.#asOf = dayOf(this.#o.asOf)
     if (!Number.isFinite(this.#asOf)) throw new NayoseError('BAD_OPTION', '--as-of must be YYYY-MM-DD')
     this.#rng = new Rng(opts.seed, 'residents')
-    this.#names = new NameModel(tables, { encodable })
-    this.#addresses = new AddressModel(tables, { encodable })
-    this.#households = new HouseholdModel(tables.population, this.#asOf, { twinRate: this.#o.twinRate })
+    // Models are immutable once built (and costly to build): share them between generators.
+    const m = models.get(tables) ?? new Map<string, unknown>()
+    models.set(tables, m)
+    const memo = <T>(key: string, make: () => T): T => {
+      if (!m.has(key)) m.set(key, make())
+      return m.get(key) as T
+    }
+    const enc = opts.encoding ?? 'utf8'
+    this.#names = memo(`names/${enc}`, () => new NameModel(tables, { encodable }))
+    this.#addresses = memo(`addresses/${enc}`, () => new AddressModel(tables, { encodable }))
+    this.#households = memo(`households/${this.#asOf}/${this.#o.twinRate}`, () => new HouseholdModel(tables.population, this.#asOf, { twinRate: this.#o.twinRate }))
     this.#ids = new IdFactory(String(opts.seed))
     this.stats = { residents: 0, households: 0, deliveries: 0, twinDeliveries: 0, injectedSameName: 0, foreign: 0, statuses: { resident: 0, moved_out: 0, deceased: 0, removed: 0 } }
   }

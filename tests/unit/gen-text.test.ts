@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest'
+import { dateError, dayOf, formatDate, isoOf, wareki } from '../../data/gen/dates.js'
+import { enlargeSmallKana, kanaTypo, longVowelVariants, toHalfWidth, toHiragana } from '../../data/gen/kana.js'
+import { renotate } from '../../data/gen/corruptions.js'
+import { kanjiNumber } from '../../data/gen/addresses.js'
+import { parseCorruptions, CORRUPTION_DEFAULTS } from '../../data/gen/corruptions.js'
+import { Rng } from '../../data/gen/rng.js'
+
+describe('dates', () => {
+  it.each([
+    ['1989-01-07', '昭和64年1月7日', 'S64.1.7'],
+    ['1989-01-08', '平成元年1月8日', 'H1.1.8'],
+    ['2019-04-30', '平成31年4月30日', 'H31.4.30'],
+    ['2019-05-01', '令和元年5月1日', 'R1.5.1'],
+    ['1970-03-02', '昭和45年3月2日', 'S45.3.2'],
+    ['1926-12-25', '昭和元年12月25日', 'S1.12.25'],
+    ['1926-12-24', '大正15年12月24日', 'T15.12.24'],
+  ])('%s is %s', (iso, kanji, letter) => {
+    const d = dayOf(iso)
+    expect(isoOf(d)).toBe(iso)
+    expect(formatDate(d, 'wareki-kanji')).toBe(kanji)
+    expect(formatDate(d, 'wareki-letter')).toBe(letter)
+  })
+
+  it('writes the other notations', () => {
+    const d = dayOf('1970-03-02')
+    expect(formatDate(d, 'compact')).toBe('19700302')
+    expect(formatDate(d, 'slash')).toBe('1970/3/2')
+    expect(formatDate(d, 'kanji-year')).toBe('1970年3月2日')
+    expect(wareki(d).name).toBe('昭和')
+  })
+
+  it('rejects impossible dates', () => expect(dayOf('2023-02-29')).toBeNaN())
+
+  it('date errors give a different valid date that is a swap or one digit off', () => {
+    const rng = new Rng(5)
+    const latest = dayOf('2026-10-01')
+    for (let i = 0; i < 500; i++) {
+      const d = dayOf('1950-01-01') + rng.int(20000)
+      const e = dateError(rng, d, latest)
+      expect(e.day).not.toBe(d)
+      expect(e.day).toBeLessThanOrEqual(latest)
+      const a = isoOf(d), b = isoOf(e.day)
+      if (e.kind === 'swap') expect(b).toBe(`${a.slice(0, 4)}-${a.slice(8, 10)}-${a.slice(5, 7)}`)
+      else expect([...a].filter((c, j) => c !== b[j]).length).toBeLessThanOrEqual(2)
+    }
+  })
+})
+
+describe('kana', () => {
+  it('converts scripts and widths', () => {
+    expect(toHiragana('サトウ　タロウ')).toBe('さとう　たろう')
+    expect(toHalfWidth('サトウ　タロウ')).toBe('ｻﾄｳ ﾀﾛｳ')
+    expect(toHalfWidth('ガッコウ')).toBe('ｶﾞｯｺｳ')
+    expect(enlargeSmallKana('キョウコ')).toBe('キヨウコ')
+  })
+
+  it('long vowels: オオノ/オーノ/オウノ', () => {
+    expect(new Set(longVowelVariants('オオノ'))).toEqual(new Set(['オウノ', 'オーノ']))
+    expect(longVowelVariants('ユウコ')).toEqual(['ユーコ'])
+    expect(longVowelVariants('タナカ')).toEqual([])
+  })
+
+  it('a typo is one edit and keeps the separator', () => {
+    const rng = new Rng(9)
+    for (let i = 0; i < 300; i++) {
+      const t = kanaTypo(rng, 'ヤマダ　タロウ')
+      expect(t).not.toBe('ヤマダ　タロウ')
+      expect(t).toContain('　')
+      expect(Math.abs([...t].length - 7)).toBeLessThanOrEqual(1)
+    }
+  })
+})
+
+describe('addresses', () => {
+  it('kanji numbers', () => {
+    expect(kanjiNumber(1)).toBe('一')
+    expect(kanjiNumber(10)).toBe('十')
+    expect(kanjiNumber(23)).toBe('二十三')
+  })
+
+  it('renotation changes the string but keeps its digits', () => {
+    const rng = new Rng(2)
+    const a = '東京都新宿区西新宿二丁目8番1号'
+    const digits = (s: string) => s.normalize('NFKC').replace(/二丁目/, '2丁目').replace(/\D+/g, ' ').trim()
+    for (let i = 0; i < 200; i++) {
+      const r = renotate(rng, a)
+      expect(r).not.toBe(a)
+      expect(digits(r)).toBe('2 8 1')
+    }
+  })
+})
+
+describe('corruption switches', () => {
+  it('parses rates over the defaults, all=0 first', () => {
+    const r = parseCorruptions('all=0,kana-only=0.5')
+    expect(r['kana-only']).toBe(0.5)
+    expect(r.hiragana).toBe(0)
+    expect(parseCorruptions(undefined)).toEqual(CORRUPTION_DEFAULTS)
+    expect(() => parseCorruptions('nope=0.1')).toThrow(/unknown corruption/)
+    expect(() => parseCorruptions('typo=2')).toThrow()
+  })
+})
