@@ -39,6 +39,8 @@ export interface ServerOptions {
 /** A client after authentication: shared by all its connections (rate limit is per client). */
 interface ClientCtx {
   name: string
+  /** the config entry it was made from (JSON), to notice changes */
+  entry: string
   scope: Scope
   fields: string[]
   pseudo: Pseudonymizer
@@ -132,14 +134,15 @@ export class NayoseServer {
   updateConfig(cfg: ServerConfig): void {
     this.#config = cfg
     this.#limits = limitsOf(cfg)
-    for (const [name] of this.#clients) {
+    for (const [name, ctx] of this.#clients) {
       const e = cfg.clients[name]
-      if (!e || e.revoked_at) this.#clients.delete(name)
+      // revoked, removed, or re-created with another token/key/scope/limit: drop and disconnect
+      if (!e || e.revoked_at || JSON.stringify(e) !== ctx.entry) this.#clients.delete(name)
     }
     for (const c of this.#conns) {
-      if (c.client && !this.#clients.has(c.client.name)) {
-        this.log.info({ conn: c.id, client: c.client.name }, 'client revoked: closing')
-        this.#closeWith(c, 1008, 'client revoked')
+      if (c.client && this.#clients.get(c.client.name) !== c.client) {
+        this.log.info({ conn: c.id, client: c.client.name }, 'client revoked or changed: closing')
+        this.#closeWith(c, 1008, 'client revoked or changed')
       }
     }
   }
@@ -245,9 +248,9 @@ export class NayoseServer {
     if (!hit) return undefined
     const [name, e] = hit
     let ctx = this.#clients.get(name)
-    if (!ctx || ctx.pseudo === undefined) {
+    if (!ctx) {
       const qps = e.rate_limit_qps ?? this.#limits.rate_limit_qps
-      ctx = { name, scope: e.scope, fields: disclosedFields(e.scope), pseudo: new Pseudonymizer(Buffer.from(e.pseudonym_key, 'hex')), qps, tokens: qps, refilledAt: performance.now() }
+      ctx = { name, entry: JSON.stringify(e), scope: e.scope, fields: disclosedFields(e.scope), pseudo: new Pseudonymizer(Buffer.from(e.pseudonym_key, 'hex')), qps, tokens: qps, refilledAt: performance.now() }
       this.#clients.set(name, ctx)
     }
     return ctx
