@@ -6,8 +6,9 @@ import { sortPairs } from './sort'
 import {
   nRows, u32At, f64At, colMeta, M_DELETED, colDate, colKey, colKeySur, colKeyGiv, colLoose, colLooseSur,
   colLooseGiv, colFormerKey, colFormerSurKey, colFormerLoose, colFormerSurLoose, colAliasKey, colAliasLoose,
-  colMy, colRid, colReadings,
+  colMy, colRid, colReadings, colPool, colPoolLens,
 } from './rows'
+import { hStr } from './hash'
 
 export const K_DATE_SUR_LOOSE: u32 = 1
 export const K_DATE_GIV_LOOSE: u32 = 2
@@ -21,6 +22,15 @@ export const K_MY: u32 = 9
 export const K_RID: u32 = 10
 export const K_NAME_KEY: u32 = 11
 export const K_NAME_LOOSE: u32 = 12
+/** (date, first 2 units of the loose reading), (date, last 2): any one typo leaves one intact. */
+export const K_DATE_PFX_LOOSE: u32 = 13
+export const K_DATE_SFX_LOOSE: u32 = 14
+/** (date, first unit of the name key), (date, last unit): a wrong kanji in the middle or one end. */
+export const K_DATE_PFX_KEY: u32 = 15
+export const K_DATE_SFX_KEY: u32 = 16
+/** Units of the reading's prefix/suffix key, and of the name key's. */
+export const PFX_LOOSE_UNITS: i32 = 2
+export const PFX_KEY_UNITS: i32 = 1
 
 let pKeys: usize = 0
 let pRows: usize = 0
@@ -64,6 +74,17 @@ function emitRow(r: i32): void {
     if (fls && fls != ls) emit(K_DATE_SUR_LOOSE, d, fls)
     const lg = u32At(colLooseGiv, r)
     if (lg) emit(K_DATE_GIV_LOOSE, d, lg)
+    const pool = <usize>u32At(colPool, r), lens = u32At(colPoolLens, r)
+    const kn = <i32>(lens & 0xFFFF), ln = <i32>(lens >> 16)
+    if (kn > PFX_KEY_UNITS) {
+      emit(K_DATE_PFX_KEY, d, hStr(pool, PFX_KEY_UNITS))
+      emit(K_DATE_SFX_KEY, d, hStr(pool + (<usize>(kn - PFX_KEY_UNITS) << 1), PFX_KEY_UNITS))
+    }
+    if (ln > PFX_LOOSE_UNITS) {
+      const lp = pool + (<usize>kn << 1)
+      emit(K_DATE_PFX_LOOSE, d, hStr(lp, PFX_LOOSE_UNITS))
+      emit(K_DATE_SFX_LOOSE, d, hStr(lp + (<usize>(ln - PFX_LOOSE_UNITS) << 1), PFX_LOOSE_UNITS))
+    }
     if (key) { emit(K_KEY_YEAR, key, y); emit(K_KEY_MD, key, md) }
     if (fKey && fKey != key) { emit(K_KEY_YEAR, fKey, y); emit(K_KEY_MD, fKey, md) }
     if (aKey && aKey != key) { emit(K_KEY_YEAR, aKey, y); emit(K_KEY_MD, aKey, md) }

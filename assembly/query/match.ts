@@ -18,6 +18,7 @@ import {
   lookup, blockStart, blockEnd, postingRow, blockLength, idLo, idHi,
   K_DATE_SUR_LOOSE, K_DATE_GIV_LOOSE, K_DATE_SUR_KEY, K_DATE_GIV_KEY, K_LOOSE_YEAR, K_LOOSE_MD,
   K_KEY_YEAR, K_KEY_MD, K_MY, K_RID, K_NAME_KEY, K_NAME_LOOSE,
+  K_DATE_PFX_LOOSE, K_DATE_SFX_LOOSE, K_DATE_PFX_KEY, K_DATE_SFX_KEY, PFX_LOOSE_UNITS, PFX_KEY_UNITS,
 } from '../index/postings'
 import { unitsEq, startsWith, endsWith, oneEdit, dateNear } from './compare'
 
@@ -253,27 +254,22 @@ function gather(): void {
   if (d) {
     if (hasName) {
       if (qKeySplit > 0) { probe(K_DATE_SUR_KEY, d, qKeySurH); probe(K_DATE_GIV_KEY, d, qKeyGivH) }
-      else {
-        // No 氏/名 separator: try the likely splits (a surname of 1..4 units, a given name of 1..4).
-        const k = scr(R_KEY)
-        for (let l = 1; l <= 4 && l < qKeyN; l++) {
-          probe(K_DATE_SUR_KEY, d, hStr(k, l))
-          probe(K_DATE_GIV_KEY, d, hStr(k + (<usize>(qKeyN - l) << 1), l))
-        }
-        probe(K_DATE_SUR_KEY, d, qKeyH)          // a surname-only query
-      }
+      const k = scr(R_KEY)
+      if (qKeyN > PFX_KEY_UNITS) {
+        probe(K_DATE_PFX_KEY, d, hStr(k, PFX_KEY_UNITS))
+        probe(K_DATE_SFX_KEY, d, hStr(k + (<usize>(qKeyN - PFX_KEY_UNITS) << 1), PFX_KEY_UNITS))
+      } else probe(K_DATE_PFX_KEY, d, hStr(k, qKeyN))
+      probe(K_DATE_SUR_KEY, d, qKeyH)            // a surname-only query
       probe(K_KEY_YEAR, qKeyH, y); probe(K_KEY_MD, qKeyH, md)
     }
     if (hasKana) {
       if (qLooseSplit > 0) { probe(K_DATE_SUR_LOOSE, d, qLooseSurH); probe(K_DATE_GIV_LOOSE, d, qLooseGivH) }
-      else {
-        const k = scr(R_LOOSE)
-        for (let l = 1; l <= 6 && l < qLooseN; l++) {
-          probe(K_DATE_SUR_LOOSE, d, hStr(k, l))
-          probe(K_DATE_GIV_LOOSE, d, hStr(k + (<usize>(qLooseN - l) << 1), l))
-        }
-        probe(K_DATE_SUR_LOOSE, d, qLooseH)
+      const k = scr(R_LOOSE)
+      if (qLooseN > PFX_LOOSE_UNITS) {
+        probe(K_DATE_PFX_LOOSE, d, hStr(k, PFX_LOOSE_UNITS))
+        probe(K_DATE_SFX_LOOSE, d, hStr(k + (<usize>(qLooseN - PFX_LOOSE_UNITS) << 1), PFX_LOOSE_UNITS))
       }
+      probe(K_DATE_SUR_LOOSE, d, qLooseH)
       probe(K_LOOSE_YEAR, qLooseH, y); probe(K_LOOSE_MD, qLooseH, md)
     }
   } else {
