@@ -1,9 +1,90 @@
+// `nayose snapshot build | delta | info`: the snapshot store (docs/store.md).
 import type { Command } from 'commander'
-import { NayoseError } from '../../errors.js'
+import { join } from 'node:path'
+import { parseEncoding } from '../../io/csv.js'
+import { applyDelta } from '../../store/delta.js'
+import { buildSnapshot } from '../../store/build.js'
+import { describeManifest } from '../../store/manifest.js'
+import { Snapshot, readEncryptionKey } from '../../store/snapshot.js'
 
-// Placeholder until its issue lands: says so instead of pretending.
+interface Common { encoding?: string; encryptionKeyFile?: string; quiet?: boolean; json?: boolean }
+
+const key = (o: Common) => (o.encryptionKeyFile ? { encryptionKey: readEncryptionKey(o.encryptionKeyFile) } : {})
+const codes = (m: Record<string, number>) => Object.entries(m).map(([k, v]) => `${k} ${v}`).join(', ')
+
 export function register(program: Command): void {
-  program.command('snapshot').description('(not yet implemented)').allowUnknownOption().action(() => {
-    throw new NayoseError('NOT_IMPLEMENTED', '`snapshot` is not implemented yet')
-  })
+  const snapshot = program.command('snapshot').description('build, update and inspect resident snapshots (LMDB)')
+
+  snapshot.command('build')
+    .description('build a snapshot from a resident CSV (SPEC §1)')
+    .argument('<residents>', 'resident CSV file')
+    .requiredOption('--out <dir>', 'snapshot directory to create')
+    .option('--encoding <enc>', 'utf8 or cp932', 'utf8')
+    .option('--synthetic', 'mark the snapshot SYNTHETIC (generated data)')
+    .option('--force', 'replace an existing snapshot at --out')
+    .option('--encryption-key-file <file>', 'encrypt at rest with this 32-byte key')
+    .option('--quiet', 'no progress output')
+    .option('--json', 'print the summary as JSON')
+    .action(async (csv: string, o: Common & { out: string; synthetic?: boolean; force?: boolean }) => {
+      const s = await buildSnapshot(csv, o.out, {
+        encoding: parseEncoding(o.encoding), synthetic: !!o.synthetic, force: !!o.force, quiet: !!o.quiet, ...key(o),
+      })
+      if (o.json) {
+        process.stdout.write(JSON.stringify({ version: s.version, read: s.read, loaded: s.loaded, rejected: s.rejected, rejects_by_code: s.rejectsByCode, field_warnings: s.fieldWarnings, seconds: s.seconds, dir: s.dir }) + '\n')
+        return
+      }
+      process.stdout.write(`snapshot ${s.version} in ${s.dir}${s.manifest.synthetic ? ' (SYNTHETIC)' : ''}\n`)
+      process.stdout.write(`read ${s.read} = loaded ${s.loaded} + rejected ${s.rejected} in ${s.seconds.toFixed(1)}s\n`)
+      if (s.rejected) process.stdout.write(`rejects: ${join(s.dir, 'rejects.csv')} (${codes(s.rejectsByCode)})\n`)
+      if (Object.keys(s.fieldWarnings).length) process.stdout.write(`optional fields the normaliser refused (kept, unmatchable on that field): ${codes(s.fieldWarnings)}\n`)
+    })
+
+  snapshot.command('delta')
+    .description('apply a 異動 file (add/update/remove) as one transaction, making a new version')
+    .argument('<dir>', 'snapshot directory')
+    .argument('<delta>', 'delta CSV file (SPEC §1 columns + op, effective_date)')
+    .option('--encoding <enc>', 'utf8 or cp932', 'utf8')
+    .option('--encryption-key-file <file>', 'key of an encrypted snapshot')
+    .option('--quiet', 'no progress output')
+    .option('--json', 'print the summary as JSON')
+    .action(async (dir: string, csv: string, o: Common) => {
+      const d = await applyDelta(dir, csv, { encoding: parseEncoding(o.encoding), quiet: !!o.quiet, ...key(o) })
+      if (o.json) {
+        const { manifest: _m, changes, ...rest } = d
+        process.stdout.write(JSON.stringify({ ...rest, changes: changes.length }) + '\n')
+        return
+      }
+      process.stdout.write(d.applied ? `snapshot ${d.previous} → ${d.version}\n` : `nothing applied: snapshot stays ${d.version}\n`)
+      process.stdout.write(`read ${d.read} = applied ${d.applied} + rejected ${d.rejected} (add ${d.ops.add}, update ${d.ops.update}, remove ${d.ops.remove})\n`)
+      if (d.rejectsFile) process.stdout.write(`rejects: ${d.rejectsFile} (${codes(d.rejectsByCode)})\n`)
+    })
+
+  snapshot.command('info')
+    .description('print the manifest and counts by status')
+    .argument('<dir>', 'snapshot directory')
+    .option('--json', 'print the manifest as JSON')
+    .option('--verify', 'also count every row and compare with the manifest')
+    .option('--encryption-key-file <file>', 'key of an encrypted snapshot')
+    .action(async (dir: string, o: Common & { verify?: boolean }) => {
+      const s = Snapshot.open(dir, key(o))
+      try {
+        const m = s.manifest()
+        let verify: { ok: boolean; live: number; tombstones: number; by_status: Record<string, number> } | undefined
+        if (o.verify) {
+          const c = s.scanCounts()
+          const by = { resident: c.byStatus[0]!, moved_out: c.byStatus[1]!, deceased: c.byStatus[2]!, removed: c.byStatus[3]! }
+          const ok = c.live === m.counts.live && c.tombstones === m.tombstones && Object.entries(by).every(([k, v]) => m.counts[k as keyof typeof by] === v)
+          verify = { ok, live: c.live, tombstones: c.tombstones, by_status: by }
+          if (!ok) process.exitCode = 1
+        }
+        if (o.json) {
+          process.stdout.write(JSON.stringify(verify ? { ...m, verify } : m) + '\n')
+          return
+        }
+        process.stdout.write(describeManifest(m) + '\n')
+        if (verify) process.stdout.write(`verify       ${verify.ok ? 'ok' : 'MISMATCH'}: ${verify.live} live rows, ${verify.tombstones} tombstones\n`)
+      } finally {
+        s.close()
+      }
+    })
 }

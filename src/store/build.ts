@@ -1,0 +1,258 @@
+/**
+ * `snapshot build`: resident CSV → snapshot directory.
+ *
+ * Streams the CSV (src/io/csv.ts), validates each row (validate.ts), normalises a batch of rows
+ * column by column with the WASM core (one call per column per batch; keys are computed here,
+ * once), encodes the match rows straight from WASM memory (match-row.ts) and writes records,
+ * rows and ids with lmdb-js' batched asynchronous puts (the commit runs on lmdb-js' writer
+ * thread while the main thread parses the next batch). The environment is built in a sibling
+ * directory `<out>.building-<pid>` and renamed into place at the end, so a crashed build never
+ * leaves a half snapshot at `out`. Rejected rows go to `out/rejects.csv` (`line,reason,raw`).
+ * @example
+ * const s = await buildSnapshot('residents.csv', 'snap', { encoding: 'utf8' })
+ * s.read === s.loaded + s.rejected
+ */
+import { createHash } from 'node:crypto'
+import { existsSync, readFileSync, renameSync, rmSync, mkdirSync } from 'node:fs'
+import { basename, join } from 'node:path'
+import type { ResidentRecord } from '../engine/types.js'
+import { NayoseError } from '../errors.js'
+import { openCsv, createCsvWriter, type CsvWriter, type Encoding } from '../io/csv.js'
+import { createProgress } from '../io/progress.js'
+import { WasmNormalizer } from '../normalize/batch.js'
+import { emptyCounts, getToolVersion, newVersion, writeManifestFile, TOOL_NAME, MANIFEST_FORMAT, type Manifest } from './manifest.js'
+import { COLUMN_NORMALIZER, FIELD, FIELD_SHAPE, FieldArena, STATUS_CODE, encodeRowFromArena, type RowColumn } from './match-row.js'
+import { openEnv } from './snapshot.js'
+import { REQUIRED_COLUMNS, validateResident, type Reason } from './validate.js'
+
+export interface BuildOptions {
+  encoding?: Encoding
+  /** Mark the snapshot SYNTHETIC (also detected: see isSyntheticSource). */
+  synthetic?: boolean
+  encryptionKey?: Buffer | string
+  /** Replace an existing snapshot at `out`. */
+  force?: boolean
+  /** Rows per normaliser/LMDB batch. */
+  batchRows?: number
+  /** No progress output. */
+  quiet?: boolean
+  /** Leave the raw column of rejects.csv empty (default when encrypted: no plaintext copies). */
+  rejectsWithoutRaw?: boolean
+}
+
+export interface BuildSummary {
+  version: string
+  read: number
+  loaded: number
+  rejected: number
+  rejectsByCode: Record<string, number>
+  /** Optional columns the normaliser refused, by `column:CODE` (stored with their status). */
+  fieldWarnings: Record<string, number>
+  seconds: number
+  dir: string
+  manifest: Manifest
+}
+
+/** Columns that go into a match row, in row order. */
+export const ROW_COLUMNS: readonly RowColumn[] = [
+  'name', 'name_kana', 'birth_date', 'sex', 'address', 'my_number',
+  'former_surname', 'former_surname_kana', 'alias', 'alias_kana', 'name_roman',
+]
+/** Columns whose refusal by the normaliser rejects the row (they are exact in the file format). */
+const STRICT_COLUMNS = new Set<RowColumn>(['birth_date', 'sex', 'my_number'])
+
+export const REJECT_COLUMNS = ['line', 'reason', 'raw'] as const
+
+/**
+ * SYNTHETIC when asked, when the file name says `synthetic`, or when a sidecar
+ * `<file>.meta.json` holds `"synthetic": true` (what `nayose gen` is asked to write).
+ */
+export function isSyntheticSource(csv: string, flag?: boolean): boolean {
+  if (flag) return true
+  if (/synthetic/i.test(basename(csv))) return true
+  try {
+    return JSON.parse(readFileSync(`${csv}.meta.json`, 'utf8')).synthetic === true
+  } catch {
+    return false
+  }
+}
+
+interface Pending { line: number; raw: string; record: ResidentRecord }
+
+/**
+ * Normalises and encodes a batch of validated records. Returns per record either the row bytes
+ * or a reject reason (a strict column the core refused); counts refused optional columns.
+ */
+export class RowEncoder {
+  readonly normalizer: WasmNormalizer
+  #arena: FieldArena
+  #values: string[] = []
+  #index: number[] = []
+  constructor(readonly batchRows: number, normalizer?: WasmNormalizer) {
+    this.normalizer = normalizer ?? WasmNormalizer.create()
+    this.#arena = new FieldArena(batchRows, ROW_COLUMNS.length)
+  }
+
+  encode(records: readonly ResidentRecord[], warnings: Record<string, number>): (Uint8Array | Reason)[] {
+    if (records.length > this.batchRows) throw new RangeError('batch too large')
+    const arena = this.#arena
+    arena.reset()
+    for (let c = 0; c < ROW_COLUMNS.length; c++) {
+      const column = ROW_COLUMNS[c]!
+      const field = COLUMN_NORMALIZER[column], shape = FIELD_SHAPE[field], fieldId = FIELD[column]
+      const values = this.#values, index = this.#index
+      values.length = 0
+      index.length = 0
+      for (let r = 0; r < records.length; r++) {
+        const v = (records[r] as unknown as Record<string, string | undefined>)[column]
+        if (v) { index.push(r); values.push(v) }
+      }
+      if (!values.length) continue
+      this.normalizer.run(field, values, (view) => {
+        for (let k = 0; k < view.count; k++) arena.add(index[view.first + k]!, c, fieldId, view, k, shape)
+      })
+    }
+    const out: (Uint8Array | Reason)[] = new Array(records.length)
+    for (let r = 0; r < records.length; r++) {
+      let reason: Reason | undefined
+      for (let c = 0; c < ROW_COLUMNS.length; c++) {
+        const st = arena.status(r, c)
+        if (st === undefined || st === 0) continue
+        const column = ROW_COLUMNS[c]!
+        if (STRICT_COLUMNS.has(column)) { reason ??= { code: statusCode(st), message: `${column} refused by the normaliser` }; continue }
+        const key = `${column}:${statusCode(st)}`
+        warnings[key] = (warnings[key] ?? 0) + 1
+      }
+      const rec = records[r]!
+      out[r] = reason ?? encodeRowFromArena(arena, r, rec.resident_id, STATUS_CODE[rec.status])
+    }
+    return out
+  }
+}
+
+function statusCode(st: number): string {
+  return ({ [-1]: 'TOO_LONG', [-2]: 'EMPTY', [-3]: 'BAD_KANA', [-4]: 'BAD_NAME', [-10]: 'BAD_DATE', [-11]: 'BAD_DATE', [-12]: 'BAD_DATE', [-13]: 'BAD_DATE', [-20]: 'BAD_SEX', [-30]: 'BAD_ADDRESS', [-40]: 'BAD_MY_NUMBER', [-41]: 'BAD_CHECK_DIGIT', [-42]: 'BAD_RESIDENT_ID', [-50]: 'BAD_FIELD' } as Record<number, string>)[st] ?? `STATUS_${st}`
+}
+
+/** Builds a snapshot from a resident CSV (see the file comment). */
+export async function buildSnapshot(csvPath: string, out: string, opts: BuildOptions = {}): Promise<BuildSummary> {
+  const started = Date.now()
+  const encoding = opts.encoding ?? 'utf8'
+  const batchRows = opts.batchRows ?? 4096
+  if (existsSync(out) && !opts.force) throw new NayoseError('EXISTS', `${out} already exists (use --force to replace it)`)
+  const tmp = `${out.replace(/\/+$/, '')}.building-${process.pid}`
+  rmSync(tmp, { recursive: true, force: true })
+  mkdirSync(tmp, { recursive: true })
+  const hash = createHash('sha256')
+  let ok = false
+  let env: ReturnType<typeof openEnv> | undefined
+  let rejects: CsvWriter | undefined
+  try {
+    const csv = await openCsv(csvPath, { encoding, required: REQUIRED_COLUMNS, onChunk: (b) => hash.update(b) })
+    env = openEnv(tmp, opts.encryptionKey ? { encryptionKey: opts.encryptionKey } : {})
+    const { records: recordsDb, rows: rowsDb, ids: idsDb, meta } = env
+    rejects = createCsvWriter(join(tmp, 'rejects.csv'), REJECT_COLUMNS)
+    const noRaw = opts.rejectsWithoutRaw ?? !!opts.encryptionKey
+    const rejectsByCode: Record<string, number> = {}
+    const fieldWarnings: Record<string, number> = {}
+    const counts = emptyCounts()
+    const seen = new Map<number, number>() // resident_id (as a number) → line
+    const encoder = new RowEncoder(batchRows)
+    const progress = createProgress({ label: 'snapshot build', total: csv.size, unit: 'B', items: 'rows', quiet: opts.quiet ?? false })
+    let read = 0, loaded = 0, rejected = 0, nextRow = 0
+    let pending: Pending[] = []
+    let lastWrite: Promise<unknown> = Promise.resolve()
+    const reject = async (line: number, reason: Reason, raw: string) => {
+      rejected++
+      rejectsByCode[reason.code] = (rejectsByCode[reason.code] ?? 0) + 1
+      await rejects!.write([line, `${reason.code}: ${reason.message}`, noRaw ? '' : raw])
+    }
+    const flush = async () => {
+      const batch = pending
+      pending = []
+      const encoded = encoder.encode(batch.map((p) => p.record), fieldWarnings)
+      // Bound memory: at most one batch in lmdb-js' queue while this one is prepared.
+      await lastWrite
+      let last: Promise<unknown> | undefined
+      for (let i = 0; i < batch.length; i++) {
+        const e = encoded[i]!, p = batch[i]!
+        if (!(e instanceof Uint8Array)) {
+          seen.delete(Number(p.record.resident_id))
+          await reject(p.line, e, p.raw)
+          continue
+        }
+        const row = nextRow++
+        recordsDb.put(p.record.resident_id, p.record)
+        idsDb.put(p.record.resident_id, row)
+        last = rowsDb.put(row, e)
+        loaded++
+        counts[p.record.status]++
+        counts.live++
+      }
+      if (last) lastWrite = last
+    }
+    for await (const r of csv.rows) {
+      read++
+      if (r.error) { await reject(r.line, r.error, r.raw); continue }
+      const v = validateResident(r.fields)
+      if ('error' in v) { await reject(r.line, v.error, r.raw); continue }
+      const idNum = Number(v.record.resident_id)
+      const first = seen.get(idNum)
+      if (first !== undefined) { await reject(r.line, { code: 'DUPLICATE_ID', message: `resident_id already on line ${first}` }, r.raw); continue }
+      seen.set(idNum, r.line)
+      pending.push({ line: r.line, raw: r.raw, record: v.record })
+      if (pending.length >= batchRows) {
+        await flush()
+        progress.update(csv.bytesRead(), read)
+      }
+    }
+    if (pending.length) await flush()
+    await lastWrite
+    progress.update(csv.bytesRead(), read)
+    progress.stop()
+    await rejects.close()
+    rejects = undefined
+    const now = new Date().toISOString()
+    const sha256 = hash.digest('hex')
+    const seconds = (Date.now() - started) / 1000
+    const manifest: Manifest = {
+      format: MANIFEST_FORMAT,
+      version: newVersion(1, sha256 + now),
+      seq: 1,
+      synthetic: isSyntheticSource(csvPath, opts.synthetic),
+      encrypted: !!opts.encryptionKey,
+      built_at: now,
+      committed_at: now,
+      tool: { name: TOOL_NAME, version: getToolVersion() },
+      source: { file: basename(csvPath), sha256, bytes: csv.size, encoding },
+      counts,
+      rows: nextRow,
+      tombstones: 0,
+      build: { read, loaded, rejected, seconds, rejects_by_code: rejectsByCode, field_warnings: fieldWarnings },
+      deltas: [],
+    }
+    if (read !== loaded + rejected) throw new NayoseError('INTERNAL', `read ${read} ≠ loaded ${loaded} + rejected ${rejected}`)
+    // The manifest commits last: an environment without it is not a snapshot.
+    await meta.put('manifest', manifest)
+    await env.root.flushed
+    await env.root.close()
+    env = undefined
+    writeManifestFile(tmp, manifest)
+    if (existsSync(out)) {
+      const old = `${out.replace(/\/+$/, '')}.old-${process.pid}`
+      renameSync(out, old)
+      renameSync(tmp, out)
+      rmSync(old, { recursive: true, force: true })
+    } else {
+      renameSync(tmp, out)
+    }
+    ok = true
+    return { version: manifest.version, read, loaded, rejected, rejectsByCode, fieldWarnings, seconds, dir: out, manifest }
+  } finally {
+    if (!ok) {
+      await rejects?.close().catch(() => {})
+      if (env) await env.root.close().catch(() => {})
+      rmSync(tmp, { recursive: true, force: true })
+    }
+  }
+}
