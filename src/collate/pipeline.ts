@@ -1,0 +1,181 @@
+/**
+ * In-process bulk collation (issue 5 §6): reader → batcher → worker pool → ordered writer.
+ *
+ * - The main thread parses the query CSV (src/io/csv.ts) into plain query objects, in batches
+ *   of `batch` rows, each with a sequence number.
+ * - `workers` worker threads (src/collate/worker.ts) each hold the snapshot in their own Engine
+ *   and turn a batch into its encoded output rows; the bytes come back transferred.
+ * - The writer appends batches strictly in sequence order (a reorder buffer holds early ones)
+ *   with one write per batch, so the file only ever grows by whole rows.
+ * - At most `inFlight` batches are outstanding (read but not written): memory stays flat
+ *   however long the input is.
+ * - `--resume` (src/collate/resume.ts) counts the complete rows of an existing output, skips
+ *   that many input rows and appends.
+ *
+ * @example
+ * const s = await collate({ queries: 'q.csv', snapshot: 'snap/', out: 'r.csv', workers: 2 })
+ * s.rows; s.grades.confirmed
+ */
+import { closeSync, openSync, writeSync } from 'node:fs'
+import { availableParallelism } from 'node:os'
+import { NayoseError } from '../errors.js'
+import type { Query } from '../engine/types.js'
+import { openCsv, type Encoding } from '../io/csv.js'
+import { createProgress } from '../io/progress.js'
+import { HEADER_LINE } from './format.js'
+import type { RowError } from './messages.js'
+import { WorkerPool } from './pool.js'
+import { resumePoint } from './resume.js'
+
+/** SPEC §2 query fields read from the CSV header. */
+export const QUERY_COLUMNS = ['name', 'name_kana', 'birth_date', 'sex', 'address', 'my_number', 'resident_id'] as const
+
+export const DEFAULT_BATCH = 2048
+
+export interface CollateOptions {
+  queries: string
+  snapshot: string
+  out: string
+  /** Worker threads (default: available cores). */
+  workers?: number
+  resume?: boolean
+  /** Encoding of the query file. */
+  encoding?: Encoding
+  /** Encoding of the results file (default: the query file's). */
+  outEncoding?: Encoding
+  /** Queries per batch handed to a worker (default 2048). */
+  batch?: number
+  /** Batches read but not yet written, at most (default 3 per worker). */
+  inFlight?: number
+  /** Candidates per query (SPEC §2 `limit`, default 3). */
+  limit?: number
+  encryptionKeyFile?: string
+  quiet?: boolean
+  /** Where notices go (default process.stderr). */
+  log?: (line: string) => void
+  /** Abort: stop reading, finish and write the batches in flight, return `interrupted: true`. */
+  signal?: AbortSignal
+}
+
+export interface CollateSummary {
+  /** Rows written by this run. */
+  rows: number
+  /** Input rows skipped because a previous run had written them (--resume). */
+  skipped: number
+  grades: Record<string, number>
+  snapshot: string
+  workers: number
+  /** Wall time, start to last byte written. */
+  seconds: number
+  /** Slowest worker's engine load. */
+  loadSeconds: number
+  interrupted: boolean
+}
+
+/** Runs one collation; resolves when every read row is written (or after an abort). */
+export async function collate(opts: CollateOptions): Promise<CollateSummary> {
+  const t0 = performance.now()
+  const log = opts.log ?? ((l: string) => { process.stderr.write(l + '\n') })
+  const workers = Math.max(1, Math.floor(opts.workers ?? availableParallelism()))
+  const batchSize = Math.max(1, Math.floor(opts.batch ?? DEFAULT_BATCH))
+  const inFlight = Math.max(2, Math.floor(opts.inFlight ?? workers * 3))
+  const encoding = opts.encoding ?? 'utf8'
+  const outEncoding = opts.outEncoding ?? encoding
+
+  // Header first: a bad query file must not truncate an existing output.
+  const reader = await openCsv(opts.queries, { encoding })
+  const hasQid = reader.header.includes('qid')
+  const fields = QUERY_COLUMNS.filter((c) => reader.header.includes(c))
+  if (!fields.length) throw new NayoseError('BAD_HEADER', `${opts.queries} names none of the query columns (qid, ${QUERY_COLUMNS.join(', ')})`)
+  const unknown = reader.header.filter((h) => h !== 'qid' && !(QUERY_COLUMNS as readonly string[]).includes(h))
+  if (unknown.length) log(`collate: ignoring unknown column(s): ${unknown.join(', ')}`)
+  if (!hasQid) log('collate: no qid column: qid is the data row number (1 = first row after the header)')
+
+  const pool = new WorkerPool(workers, { snapshot: opts.snapshot, encoding: outEncoding, limit: opts.limit, encryptionKeyFile: opts.encryptionKeyFile })
+  let fd = -1
+  try {
+    const ready = pool.ready()
+    ready.catch(() => {}) // awaited at the end; a load failure surfaces through onFatal first
+    const point = opts.resume ? resumePoint(opts.out, HEADER_LINE) : null
+    const skip = point?.rows ?? 0
+    if (point) {
+      log(`collate: resuming after ${point.rows} rows already in ${opts.out}${point.truncated ? ` (cut a torn last row of ${point.truncated} bytes)` : ''}`)
+    }
+    fd = openSync(opts.out, point ? 'a' : 'w')
+    if (!point) writeSync(fd, HEADER_LINE)
+
+    const progress = createProgress({ label: 'collate', total: reader.size, unit: 'B', items: 'queries', quiet: opts.quiet })
+    const grades: Record<string, number> = {}
+    let written = 0
+    const pending = new Map<number, { bytes: Uint8Array; grades: Record<string, number> }>()
+    let nextWrite = 0, nextSeq = 0
+    let wake: (() => void) | undefined
+    const notify = () => { const w = wake; wake = undefined; w?.() }
+    let failure: Error | undefined
+
+    pool.onDone = (seq, bytes, g, count) => {
+      pending.set(seq, { bytes, grades: g })
+      while (pending.has(nextWrite)) {
+        const b = pending.get(nextWrite)!
+        pending.delete(nextWrite)
+        writeAll(fd, b.bytes)
+        for (const k in b.grades) grades[k] = (grades[k] ?? 0) + b.grades[k]!
+        nextWrite++
+      }
+      written += count
+      progress.update(reader.bytesRead(), skip + written)
+      notify()
+    }
+    pool.onFatal = (e) => { failure ??= e; notify() }
+
+    const waitFor = async (cond: () => boolean) => {
+      while (!cond() && !failure) await new Promise<void>((r) => { wake = r })
+      if (failure) throw failure
+    }
+
+    let qids: string[] = [], queries: (Query | RowError)[] = []
+    const dispatch = async () => {
+      await waitFor(() => nextSeq - nextWrite < inFlight)
+      pool.submit({ t: 'batch', seq: nextSeq++, qids, queries })
+      qids = []; queries = []
+    }
+
+    let n = 0
+    for await (const row of reader.rows) {
+      n++
+      if (n <= skip) continue
+      if (opts.signal?.aborted || failure) break
+      qids.push(hasQid ? (row.fields.qid ?? '') : String(n))
+      if (row.error) queries.push({ code: row.error.code, message: row.error.message })
+      else {
+        const q: Query = {}
+        for (const f of fields) {
+          const v = row.fields[f]
+          if (v) q[f] = v
+        }
+        queries.push(q)
+      }
+      if (queries.length >= batchSize) await dispatch()
+    }
+    if (queries.length && !failure) await dispatch()
+    await waitFor(() => nextWrite === nextSeq)
+    const info = await ready
+    progress.stop()
+    if (point?.lastSnapshot && point.lastSnapshot !== info.version) {
+      log(`collate: warning: rows before the resume point were computed on snapshot ${point.lastSnapshot}, the rest on ${info.version}`)
+    }
+    return {
+      rows: written, skipped: skip, grades, snapshot: info.version, workers,
+      seconds: (performance.now() - t0) / 1000, loadSeconds: info.loadSeconds,
+      interrupted: !!opts.signal?.aborted,
+    }
+  } finally {
+    if (fd >= 0) closeSync(fd)
+    await pool.close()
+  }
+}
+
+function writeAll(fd: number, bytes: Uint8Array): void {
+  let off = 0
+  while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off)
+}

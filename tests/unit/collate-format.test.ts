@@ -1,0 +1,71 @@
+// Output rows of `nayose collate` and the resume point read back from them.
+import { describe, expect, it } from 'vitest'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { parse } from 'csv-parse/sync'
+import { COLLATE_COLUMNS, HEADER_LINE, csvField, errorLine, resultLine } from '../../src/collate/format.js'
+import { resumePoint } from '../../src/collate/resume.js'
+import type { EngineResult } from '../../src/engine/types.js'
+
+const agreement = { name: 'variant', kana: 'exact', birth: 'near', sex: 'exact', address: 'town' } as const
+const result: EngineResult = {
+  grade: 'ambiguous', snapshot: 'v3-abc',
+  candidates: [
+    { residentId: '10000000001', score: 20.5, probability: 0.4812345678, agreement },
+    { residentId: '10000000002', score: 20.4, probability: 0.47, agreement },
+  ],
+}
+const tmp = mkdtempSync(join(tmpdir(), 'nayose-collate-unit-'))
+
+describe('collate rows', () => {
+  it('header, fixed decimals, agreement words, candidates joined by |', () => {
+    expect(HEADER_LINE).toBe('qid,grade,resident_id,probability,agreement,candidates,error,snapshot\n')
+    expect(resultLine('q1', result)).toBe('q1,ambiguous,10000000001,0.481235,name=variant;kana=exact;birth=near;sex=exact;address=town,10000000001|10000000002,,v3-abc\n')
+    expect(resultLine('q2', { grade: 'none', candidates: [], snapshot: 'v3-abc' })).toBe('q2,none,,,,,,v3-abc\n')
+    expect(resultLine('q3', { grade: 'error', candidates: [], snapshot: 'v3', error: { code: 'BAD_DATE', message: 'not a date: "x", y' } }))
+      .toBe('q3,error,,,,,"BAD_DATE: not a date: ""x"", y",v3\n')
+  })
+
+  it('quotes exactly the fields that need it, and a CSV parser reads them back', () => {
+    expect(csvField('plain 名前')).toBe('plain 名前')
+    for (const s of ['a,b', 'say "hi"', 'two\nlines', 'cr\r']) expect(parse(csvField(s) + '\n')[0][0]).toBe(s)
+    const text = HEADER_LINE + resultLine('a,"b"\nc', result) + errorLine('z', 'BAD_CSV', 'unreadable, really')
+    const rows = parse(text, { columns: true }) as Record<string, string>[]
+    expect(Object.keys(rows[0]!)).toEqual([...COLLATE_COLUMNS])
+    expect(rows.map((r) => r.qid)).toEqual(['a,"b"\nc', 'z'])
+    expect(rows[1]).toMatchObject({ grade: 'error', error: 'BAD_CSV: unreadable, really' })
+  })
+})
+
+describe('resumePoint', () => {
+  const file = (name: string, text: string | Buffer) => { const p = join(tmp, name); writeFileSync(p, text); return p }
+
+  it('counts complete rows and cuts a torn last row (even one torn inside quotes)', () => {
+    const rows = HEADER_LINE + resultLine('q1', result) + resultLine('multi\nline', result)
+    const p = file('torn.csv', rows + 'q3,confirmed,1000')
+    expect(resumePoint(p, HEADER_LINE)).toMatchObject({ rows: 2, bytes: Buffer.byteLength(rows), truncated: 17, lastSnapshot: 'v3-abc' })
+    expect(readFileSync(p, 'utf8')).toBe(rows)
+    const q = file('torn-quote.csv', rows + '"q3\n,confirmed')
+    expect(resumePoint(q, HEADER_LINE)).toMatchObject({ rows: 2, truncated: 14 })
+    expect(readFileSync(q, 'utf8')).toBe(rows)
+    expect(resumePoint(p, HEADER_LINE)).toMatchObject({ rows: 2, truncated: 0 }) // idempotent
+  })
+
+  it('missing, empty or header-torn files start over; a foreign file is refused', () => {
+    expect(resumePoint(join(tmp, 'absent.csv'), HEADER_LINE)).toBeNull()
+    expect(resumePoint(file('empty.csv', ''), HEADER_LINE)).toBeNull()
+    const h = file('half-header.csv', 'qid,grade,res')
+    expect(resumePoint(h, HEADER_LINE)).toBeNull()
+    expect(readFileSync(h, 'utf8')).toBe('')
+    expect(resumePoint(file('header-only.csv', HEADER_LINE), HEADER_LINE)).toMatchObject({ rows: 0, truncated: 0 })
+    expect(() => resumePoint(file('other.csv', 'resident_id,name\n1,x\n'), HEADER_LINE)).toThrow(/BAD_RESUME|collate header/)
+  })
+
+  it('scans files larger than one read block', () => {
+    const line = resultLine('q', result)
+    const n = Math.ceil((3 << 20) / line.length)
+    const p = file('big.csv', HEADER_LINE + line.repeat(n) + 'torn')
+    expect(resumePoint(p, HEADER_LINE)).toMatchObject({ rows: n, truncated: 4 })
+  })
+})
