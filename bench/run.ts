@@ -7,6 +7,7 @@ export interface BenchModule { run(): Promise<void> }
 
 const MODULES: Record<string, () => Promise<BenchModule>> = {
   normalize: () => import('./normalize.bench.js'),
+  match: () => import('./match.bench.js'),
 }
 
 const wanted = process.argv.slice(2)
