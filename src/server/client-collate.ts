@@ -5,14 +5,15 @@
 // RATE_LIMITED answers are retried after a pause, never written as results.
 import { closeSync, existsSync, ftruncateSync, openSync, readSync, statSync, writeSync } from 'node:fs'
 import WebSocket from 'ws'
-import { stringify } from 'csv-stringify/sync'
 import { NayoseError } from '../errors.js'
+import { COLLATE_HEADER, collateLine } from '../engine/collate-format.js'
+import type { EngineResult } from '../engine/types.js'
 import { openCsv, type Encoding } from '../io/csv.js'
 import { createProgress } from '../io/progress.js'
 import { packr, unpackr, QUERY_FIELDS, WireCode, type WireResult } from './protocol.js'
 
-/** Same columns as in-process collate (issue 5 §6), plus `error` and `snapshot`. */
-export const COLLATE_COLUMNS = ['qid', 'grade', 'resident_id', 'probability', 'agreement', 'candidates', 'error', 'snapshot'] as const
+/** Exactly the in-process collate columns (src/engine/collate-format.ts). */
+export const COLLATE_COLUMNS = COLLATE_HEADER
 
 export interface ServerCollateOptions {
   /** ws://host:port[/ws] or wss://… */
@@ -50,16 +51,20 @@ export function wsUrl(server: string): string {
 }
 
 /**
- * One CSV line per result. `resident_id`/`candidates` hold raw resident ids when the client's
- * scope returns them, otherwise the client's pseudonymous ids.
+ * One CSV line per result, formatted by the in-process collate's own function. `resident_id` and
+ * `candidates` hold raw resident ids when the client's scope returns them, otherwise the
+ * client's pseudonymous ids.
  */
 export function resultLine(qid: string, r: WireResult | undefined, error?: string): string {
-  if (!r) return stringify([[qid, 'error', '', '', '', '', error ?? '', '']])
-  const best = r.candidates[0]
-  const idOf = (c: WireResult['candidates'][number]) => c.person?.resident_id ?? c.id
-  const agreement = best ? Object.entries(best.agreement).map(([k, v]) => `${k}=${v}`).join(';') : ''
-  const err = r.error ? `${r.error.code}: ${r.error.message}` : ''
-  return stringify([[qid, r.grade, best ? idOf(best) : '', best ? best.probability : '', agreement, r.candidates.map(idOf).join('|'), err, r.snapshot]])
+  if (!r) {
+    const [code, ...rest] = (error ?? 'BAD_ROW: unreadable row').split(': ')
+    return collateLine(qid, { grade: 'error', candidates: [], snapshot: '', error: { code, message: rest.join(': ') } })
+  }
+  const er: EngineResult = {
+    grade: r.grade, snapshot: r.snapshot, error: r.error,
+    candidates: r.candidates.map(c => ({ residentId: c.person?.resident_id ?? c.id, score: c.score, probability: c.probability, agreement: c.agreement })),
+  }
+  return collateLine(qid, er)
 }
 
 /** Complete data rows already in `out`; cuts a partial last line off so appending is safe. */
