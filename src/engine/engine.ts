@@ -9,10 +9,10 @@
 import { Snapshot } from '../store/snapshot.js'
 import { isDeleted } from '../store/match-row.js'
 import { statusError, NayoseError } from '../errors.js'
-import type { EngineResult, Query, ResidentRecord } from './types.js'
+import type { EngineCandidate, EngineResult, Query, ResidentRecord } from './types.js'
 import { WasmMatcher, queryValues, QUERY_FIELDS, type RawAnswer } from './codec.js'
 import { resolveParams, weightTable, type DeepPartial, type MatchParams, type SnapshotStats } from './params.js'
-import { agreementOf, decodeLevels, grade, type Scored } from './grade.js'
+import { agreementOf, decodeLevels, grade } from './grade.js'
 
 export interface EngineOptions {
   params?: DeepPartial<MatchParams>
@@ -105,8 +105,8 @@ export class Engine {
     return this.matchDetailed(qs).map((d) => d.result)
   }
 
-  /** As matchBatch, plus per query the candidates examined and internal levels (eval, bench, explain). */
-  matchDetailed(qs: readonly Query[]): { result: EngineResult; examined: number; scored: Scored[] }[] {
+  /** As matchBatch, plus per query the number of candidates examined (eval, bench, explain). */
+  matchDetailed(qs: readonly Query[]): { result: EngineResult; examined: number }[] {
     if (this.#closed) throw new NayoseError('ENGINE_CLOSED', `engine for ${this.version} is closed`)
     const values: string[][] = []
     const index: number[] = new Array(qs.length).fill(-1)
@@ -124,10 +124,10 @@ export class Engine {
       values.push(v)
     }
     const raw = values.length ? this.#matcher.match(values) : []
-    const out: { result: EngineResult; examined: number; scored: Scored[] }[] = new Array(qs.length)
+    const out: { result: EngineResult; examined: number }[] = new Array(qs.length)
     for (let i = 0; i < qs.length; i++) {
       const q = qs[i]!
-      if (early[i]) { out[i] = { result: early[i]!, examined: 0, scored: [] }; continue }
+      if (early[i]) { out[i] = { result: early[i]!, examined: 0 }; continue }
       out[i] = this.#answer(q, raw[index[i]!]!)
     }
     return out
@@ -139,38 +139,36 @@ export class Engine {
     return r
   }
 
-  #answer(q: Query, a: RawAnswer): { result: EngineResult; examined: number; scored: Scored[] } {
+  #answer(q: Query, a: RawAnswer): { result: EngineResult; examined: number } {
     if (a.status < 0) {
       const e = statusError(a.status, QUERY_FIELDS[a.errField])
-      return { result: this.#error(q, { code: e.code, message: e.message }), examined: 0, scored: [] }
+      return { result: this.#error(q, { code: e.code, message: e.message }), examined: 0 }
     }
     const denom = a.sumLR + this.#absentMass
-    const scored: Scored[] = []
-    const ch = a.chunk
-    for (let k = a.off; k < a.off + a.count; k++) {
-      const levels = decodeLevels(ch.levels[k]!)
-      const w = ch.weights[k]!
-      const f = k * 5, fw = ch.fieldWeights
-      scored.push({
+    const ch = a.chunk, off = a.off, n = a.count
+    const w = ch.weights.subarray(off, off + n)
+    const p = this.#probs
+    for (let k = 0; k < n; k++) p[k] = Math.min(1, Math.pow(2, w[k]!) / denom)
+    const g = grade(n, w, p, n ? decodeLevels(ch.levels[off]!) : undefined, a.present, a.flags, this.params.grade)
+    let shown = g.shown
+    if (g.grade === 'none' && this.#opts.explainNone) shown = n
+    shown = Math.min(shown, q.limit ?? DEFAULT_LIMIT)
+    const candidates: EngineCandidate[] = new Array(shown)
+    for (let i = 0; i < shown; i++) {
+      const k = off + i, f = k * 5, fw = ch.fieldWeights
+      candidates[i] = {
         residentId: this.#matcher.residentId(ch.rows[k]!),
-        score: round(w),
-        probability: Math.min(1, Math.pow(2, w) / denom),
-        agreement: agreementOf(levels),
+        score: round(w[i]!),
+        probability: p[i]!,
+        agreement: agreementOf(decodeLevels(ch.levels[k]!)),
         weights: { name: round(fw[f]!), birth: round(fw[f + 1]!), sex: round(fw[f + 2]!), address: round(fw[f + 3]!), id: round(fw[f + 4]!) },
-        levels,
-      })
+      }
     }
-    const g = grade(scored, a.present, a.flags, this.params.grade)
-    const limit = q.limit ?? DEFAULT_LIMIT
-    const shown = g.grade === 'none' && this.#opts.explainNone ? scored : g.shown
-    const result: EngineResult = {
-      grade: g.grade,
-      candidates: shown.slice(0, limit).map(({ levels: _l, ...c }) => c),
-      snapshot: this.version,
-    }
+    const result: EngineResult = { grade: g.grade, candidates, snapshot: this.version }
     if (q.qid !== undefined) result.qid = q.qid
-    return { result, examined: a.candidatesExamined, scored }
+    return { result, examined: a.candidatesExamined }
   }
+  #probs = new Float64Array(64)
 
   /** The stored record of a resident (display fields come from LMDB, not the core). */
   person(residentId: string): ResidentRecord | undefined {

@@ -2,7 +2,7 @@
  * SPEC §3 grades from the core's numbers: level codes → agreement words, weights → calibrated
  * probabilities, and the grade rules (docs/matching.md "Grades").
  */
-import type { Agreement, AddressAgreement, BirthAgreement, EngineCandidate, Grade, NameAgreement, SexAgreement } from './types.js'
+import type { Agreement, AddressAgreement, BirthAgreement, Grade, NameAgreement, SexAgreement } from './types.js'
 import type { GradeParams } from './params.js'
 import { NAME_LEVELS, ID_LEVELS } from './params.js'
 
@@ -53,29 +53,28 @@ export function passesGate(present: number, l: Levels): boolean {
   return (present & Q_SEX) !== 0 && (present & Q_ADDRESS) !== 0 && l.sex === 0 && l.address === 0
 }
 
-export interface Scored extends EngineCandidate { levels: Levels }
-
 /**
- * Grades candidates sorted best first. `flags` bit 0 (a block was truncated) forbids
- * `confirmed` and `none`: someone unexamined could fit better.
- * Returns the grade and the candidates to show, best first (for `ambiguous`, the tied group first).
+ * Grades candidates sorted best first, given their weights (log2) and probabilities and the best
+ * one's levels. `flags` bit 0 (a block was truncated) forbids `confirmed` and `none`: someone
+ * unexamined could fit better. Returns the grade and how many candidates (best first) to show.
  */
-export function grade(cands: Scored[], present: number, flags: number, g: GradeParams): { grade: Grade; shown: Scored[] } {
+export function grade(n: number, score: ArrayLike<number>, probability: ArrayLike<number>, topLevels: Levels | undefined,
+  present: number, flags: number, g: GradeParams): { grade: Grade; shown: number } {
   const truncated = (flags & 1) !== 0
-  if (!cands.length) return { grade: 'none', shown: [] }
-  const top = cands[0]!
+  if (!n) return { grade: 'none', shown: 0 }
+  const top = score[0]!
   let tied = 1
-  while (tied < cands.length && cands[tied]!.score >= top.score - g.tieBits) tied++
+  while (tied < n && score[tied]! >= top - g.tieBits) tied++
   if (tied >= 2) {
     let p = 0
-    for (let i = 0; i < tied; i++) p += cands[i]!.probability
-    if (p >= g.probable || truncated) return { grade: 'ambiguous', shown: cands }
-    return { grade: 'none', shown: [] }
+    for (let i = 0; i < tied; i++) p += probability[i]!
+    if (p >= g.probable || truncated) return { grade: 'ambiguous', shown: n }
+    return { grade: 'none', shown: 0 }
   }
-  const margin = cands.length > 1 ? top.score - cands[1]!.score : Infinity
-  if (!truncated && passesGate(present, top.levels) && top.probability >= g.confirmed && margin >= g.marginBits) {
-    return { grade: 'confirmed', shown: cands }
+  const margin = n > 1 ? top - score[1]! : Infinity
+  if (!truncated && topLevels && passesGate(present, topLevels) && probability[0]! >= g.confirmed && margin >= g.marginBits) {
+    return { grade: 'confirmed', shown: n }
   }
-  if (top.probability >= g.probable || truncated) return { grade: 'probable', shown: cands }
-  return { grade: 'none', shown: [] }
+  if (probability[0]! >= g.probable || truncated) return { grade: 'probable', shown: n }
+  return { grade: 'none', shown: 0 }
 }
