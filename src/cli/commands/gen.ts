@@ -4,6 +4,7 @@ import { NayoseError } from '../../errors.js'
 import { generateResidents } from '../../../data/gen/residents-file.js'
 import { generateQueries, QUERY_DEFAULTS } from '../../../data/gen/queries.js'
 import { generateDelta } from '../../../data/gen/delta.js'
+import { formatQueryRecount, formatResidentRecount, recountQueries, recountResidents } from '../../../data/gen/recount.js'
 import { CORRUPTION_DEFAULTS } from '../../../data/gen/corruptions.js'
 
 function int(name: string) {
@@ -97,5 +98,22 @@ export function register(program: Command): void {
       const s = await generateDelta({ from: o.from, n: o.n, seed: o.seed, out, encoding: o.encoding, asOf: o.asOf, days: o.days, tablesDir: o.tables })
       const kinds = Object.entries(s.kinds).map(([k, v]) => `${k} ${v}`).join(', ')
       process.stderr.write(`gen delta: ${s.rows} changes (${kinds}) → ${out}\n`)
+    })
+
+  gen.command('recount')
+    .description('recount from generated files the rates data/README.md documents (Markdown on stdout)')
+    .requiredOption('--from <file>', 'residents CSV')
+    .option('--queries <file>', 'queries CSV written by `gen queries` (with --truth)')
+    .option('--truth <file>', 'its truth CSV')
+    .option('--encoding <enc>', 'encoding of the files', encoding, 'utf8')
+    .option('--as-of <date>', 'reference date of the residents file', '2026-10-01')
+    .option('--tables <dir>', 'source tables directory (default data/tables)')
+    .action(async (o) => {
+      const opts = { encoding: o.encoding, asOf: o.asOf, tablesDir: o.tables }
+      process.stdout.write(formatResidentRecount(await recountResidents(o.from, opts)) + '\n')
+      if (o.queries) {
+        if (!o.truth) throw new NayoseError('BAD_OPTION', '--queries needs --truth')
+        process.stdout.write('\n' + formatQueryRecount(await recountQueries(o.from, o.queries, o.truth, opts)) + '\n')
+      }
     })
 }
