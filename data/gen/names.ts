@@ -7,7 +7,7 @@ import { AliasTable, type Rng } from './rng.js'
 import { cp932Encodable } from './encoding.js'
 import { eraIndex, ERA_COUNT, type GivenNameRow, type SurnameRow, type Tables } from './tables.js'
 
-export interface NamePart { kanji: string; reading: string }
+export interface NamePart { kanji: string; reading: string; /** some kanji has a registered variant (precomputed) */ canVary?: boolean }
 
 /**
  * Variants that registries hold often (weight 100); other variants CP932 can hold weigh 5, the
@@ -33,6 +33,8 @@ export class NameModel {
   readonly #canonicalOf: Map<string, string>
   readonly #allowIvs: boolean
   readonly #canVary = new Map<string, boolean>()
+  readonly #surnameVary: Uint8Array
+  readonly #givenVary: Record<1 | 2, Uint8Array>
 
   constructor(t: Tables, opts: NameModelOptions = {}) {
     const ok = opts.encodable ?? (() => true)
@@ -63,17 +65,22 @@ export class NameModel {
       if (chars.length) this.#variantsOf.set(c, { chars, weights: chars.map((v) => (COMMON_VARIANTS.has(v) ? 100 : cp932Encodable(v) ? 5 : 1)) })
     }
     this.#canonicalOf = t.canonicalOf
+    this.#surnameVary = Uint8Array.from(this.#surnames, (r) => (this.canVary(r.kanji) ? 1 : 0))
+    this.#givenVary = { 1: Uint8Array.from(this.#given[1], (r) => (this.canVary(r.kanji) ? 1 : 0)), 2: Uint8Array.from(this.#given[2], (r) => (this.canVary(r.kanji) ? 1 : 0)) }
+    this.#canVary.clear()
   }
 
   surname(rng: Rng): NamePart {
-    const r = this.#surnames[this.#surnameTable.draw(rng)]!
-    return { kanji: r.kanji, reading: r.reading }
+    const i = this.#surnameTable.draw(rng)
+    const r = this.#surnames[i]!
+    return { kanji: r.kanji, reading: r.reading, canVary: this.#surnameVary[i] === 1 }
   }
 
   /** A given name for someone of `sex` born in `year` (P ∝ weight × era weight of the decade). */
   given(rng: Rng, sex: 1 | 2, year: number): NamePart {
-    const r = this.#given[sex][this.#givenTables[sex][eraIndex(year)]!.draw(rng)]!
-    return { kanji: r.kanji, reading: r.reading }
+    const i = this.#givenTables[sex][eraIndex(year)]!.draw(rng)
+    const r = this.#given[sex][i]!
+    return { kanji: r.kanji, reading: r.reading, canVary: this.#givenVary[sex][i] === 1 }
   }
 
   /** A given name similar to `like` (same first kanji or same first kana) for a twin; may be any name. */

@@ -154,7 +154,7 @@ export class ResidentGenerator {
     this.stats.twinDeliveries += h.twinDeliveries
     const sep = this.#separator(rng)
     const family = this.#names.surname(rng)
-    const registered = this.#names.canVary(family.kanji) && rng.chance(o.surnameVariantRate) ? this.#names.vary(rng, family.kanji) : family.kanji
+    const registered = family.canVary && rng.chance(o.surnameVariantRate) ? this.#names.vary(rng, family.kanji) : family.kanji
     const husbandTook = rng.chance(o.husbandTakesSurnameRate)
     const moved = rng.chance(o.householdMovedOutRate)
     const givens: NamePart[] = []
@@ -166,7 +166,7 @@ export class ResidentGenerator {
       if (twin && h.members[m.twin]!.sex === m.sex && rng.chance(0.6)) given = this.#names.similarGiven(rng, m.sex, year, twin)
       else given = this.#names.given(rng, m.sex, year)
       givens.push(given)
-      if (this.#names.canVary(given.kanji) && rng.chance(o.givenVariantRate)) given = { ...given, kanji: this.#names.vary(rng, given.kanji) }
+      if (given.canVary && rng.chance(o.givenVariantRate)) given = { ...given, kanji: this.#names.vary(rng, given.kanji) }
       // Who married into the family: the wife, unless the husband took her surname.
       const marriedIn = (m.role === 'spouse' && !husbandTook) || (m.role === 'head' && husbandTook && h.members.some((x) => x.role === 'spouse')) ||
         (m.role === 'grandparent' && m.sex === 2)

@@ -174,7 +174,7 @@ export class Permutation {
     this.#half = bits / 2
     this.#mask = 2 ** this.#half - 1
     const r = new Rng(key, 'permutation')
-    this.#keys = [r.u32(), r.u32(), r.u32(), r.u32(), r.u32(), r.u32()]
+    this.#keys = [r.u32(), r.u32(), r.u32(), r.u32()]
   }
 
   apply(x: number): number {

@@ -63,21 +63,27 @@ export function loadTables(dir = defaultTablesDir()): Tables {
 
 /** Parses a TSV table: `#` comment lines at the top, a header row, then data rows. */
 export function readTsv(path: string): Record<string, string>[] {
+  const { header, rows } = readColumns(path)
+  return rows.map((cells) => Object.fromEntries(header.map((h, j) => [h, cells[j] ?? ''])))
+}
+
+/** As `readTsv`, but rows as arrays of the named columns (absent ones ''); cheap for big tables. */
+export function readColumns(path: string, columns?: readonly string[]): { header: string[]; rows: string[][] } {
   if (!existsSync(path)) throw new NayoseError('NO_TABLE', `generator table missing: ${path} (see data/README.md)`)
-  const lines = readFileSync(path, 'utf8').replace(/^\uFEFF/, '').split(/\r?\n/)
+  const lines = readFileSync(path, 'utf8').replace(/^\uFEFF/, '').split('\n')
   let i = 0
   while (i < lines.length && (lines[i]!.startsWith('#') || lines[i]!.trim() === '')) i++
-  const header = (lines[i++] ?? '').split('\t').map((h) => h.trim())
-  const rows: Record<string, string>[] = []
+  const header = (lines[i++] ?? '').replace(/\r$/, '').split('\t').map((h) => h.trim())
+  const want = columns ?? header
+  const at = want.map((c) => header.indexOf(c))
+  const rows: string[][] = []
   for (; i < lines.length; i++) {
-    const line = lines[i]!
+    const line = lines[i]!.endsWith('\r') ? lines[i]!.slice(0, -1) : lines[i]!
     if (line === '' || line.startsWith('#')) continue
     const cells = line.split('\t')
-    const row: Record<string, string> = {}
-    header.forEach((h, j) => { row[h] = cells[j] ?? '' })
-    rows.push(row)
+    rows.push(at.map((j) => (j >= 0 ? cells[j] ?? '' : '')))
   }
-  return rows
+  return { header: want as string[], rows }
 }
 
 function num(v: string | undefined, what: string): number {
@@ -88,16 +94,16 @@ function num(v: string | undefined, what: string): number {
 
 function readAll(dir: string): Tables {
   const f = (name: string) => join(dir, name)
-  const surnames = readTsv(f('surnames.tsv'))
-    .map((r) => ({ kanji: r.kanji!, reading: r.reading!, weight: num(r.weight, 'surnames.tsv weight') }))
+  const surnames = readColumns(f('surnames.tsv'), ['kanji', 'reading', 'weight']).rows
+    .map(([kanji, reading, weight]) => ({ kanji: kanji!, reading: reading!, weight: num(weight, 'surnames.tsv weight') }))
     .filter((r) => r.kanji && r.reading && r.weight > 0)
   const givenNames: GivenNameRow[] = []
-  for (const r of readTsv(f('given-names.tsv'))) {
-    const sex = Number(r.sex)
+  for (const [kanji, reading, sexText, weight, eraText] of readColumns(f('given-names.tsv'), ['kanji', 'reading', 'sex', 'weight', 'era_weights']).rows) {
+    const sex = Number(sexText)
     if (sex !== 1 && sex !== 2) continue
-    const era = (r.era_weights ?? '').split(',').map(Number)
+    const era = (eraText ?? '').split(',').map(Number)
     while (era.length < ERA_COUNT) era.push(era.length ? era[era.length - 1]! : 1)
-    givenNames.push({ kanji: r.kanji!, reading: r.reading!, sex, weight: num(r.weight, 'given-names.tsv weight'), era })
+    givenNames.push({ kanji: kanji!, reading: reading!, sex, weight: num(weight, 'given-names.tsv weight'), era })
   }
   const population = readTsv(f('population-by-age.tsv')).map((r) => ({
     age: num(String(r.age).replace(/\D+$/, ''), 'population-by-age.tsv age'),
@@ -107,10 +113,10 @@ function readAll(dir: string): Tables {
   const weights = new Map<string, number>()
   for (const r of readTsv(f('municipality-weights.tsv'))) weights.set(r.code!, num(r.weight, 'municipality-weights.tsv weight'))
   const towns = new Map<string, string[]>()
-  for (const r of readTsv(f('towns.tsv'))) {
-    const list = towns.get(r.code!) ?? []
-    list.push(r.town ?? '')
-    towns.set(r.code!, list)
+  for (const [code, town] of readColumns(f('towns.tsv'), ['code', 'town']).rows) {
+    const list = towns.get(code!) ?? []
+    list.push(town!)
+    towns.set(code!, list)
   }
   const municipalities: Municipality[] = []
   for (const r of readTsv(f('municipalities.tsv'))) {
@@ -120,8 +126,7 @@ function readAll(dir: string): Tables {
   }
   const variantsOf = new Map<string, string[]>()
   const canonicalOf = new Map<string, string>()
-  for (const r of readTsv(f('kanji-variants.tsv'))) {
-    const v = r.variant!, c = r.canonical!
+  for (const [v, c] of readColumns(f('kanji-variants.tsv'), ['variant', 'canonical']).rows) {
     if (!v || !c || v === c) continue
     canonicalOf.set(v, c)
     const list = variantsOf.get(c) ?? []
