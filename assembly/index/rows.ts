@@ -169,19 +169,28 @@ function expandReadings(kp: usize, kn: i32, split: i32): usize {
  * Returns the number of rows now loaded.
  */
 export function readRows(buf: usize, offs: usize, first: i32, count: i32): i32 {
-  // Pool for this batch: key + loose units are at most the row's bytes / 2.
+  // Kept strings go to a staging area first, then into a pool of exactly their size.
   let need: usize = 0
   for (let i = 0; i < count; i++) need += <usize>(load<i32>(offs + (<usize>(i + 1) << 2)) - load<i32>(offs + (<usize>i << 2)))
-  let pool = heap.alloc(need + 16)
+  if (need + 16 > stageCap) { stageCap = need + 16; stage = heap.alloc(stageCap) }
+  let at = stage
+  const last = min(first + count, capRows)
   for (let i = 0; i < count; i++) {
     const r = first + i
     if (r >= capRows) break
     const a = load<i32>(offs + (<usize>i << 2)), b = load<i32>(offs + (<usize>(i + 1) << 2))
-    pool = readRow(buf + <usize>a, b - a, r, pool)
+    at = readRow(buf + <usize>a, b - a, r, at)
     if (r + 1 > nRows) nRows = r + 1
   }
+  const used = at - stage
+  const pool = heap.alloc(used > 0 ? used : 1)
+  memory.copy(pool, stage, used)
+  const shift = <u32>(pool - stage)
+  for (let r = first; r < last; r++) setU32(colPool, r, u32At(colPool, r) + shift)
   return nRows
 }
+let stage: usize = 0
+let stageCap: usize = 0
 
 function readRow(p: usize, size: i32, r: i32, pool: usize): usize {
   const end = p + <usize>size

@@ -44,6 +44,8 @@ export class WasmMatcher {
   #ridPtr = 0
   rows = 0
   postings = 0
+  /** Milliseconds spent reading rows (LMDB iteration + copy + core parse) and building postings. */
+  timings = { readMs: 0, buildMs: 0 }
 
   constructor() {
     this.core = instantiate()
@@ -56,6 +58,7 @@ export class WasmMatcher {
   /** Loads rows (bytes in row order, row numbers 0..count-1) and builds the postings. */
   load(count: number, rows: Iterable<{ row: number; bytes: Uint8Array }>): void {
     const c = this.core
+    const t0 = performance.now()
     c.engineInit(count)
     const cap = c.LOAD_CAP_BYTES.value as number, maxRows = c.MAX_LOAD_ROWS.value as number
     let buf = new Uint8Array(c.memory.buffer, c.loadBufPtr(), cap)
@@ -81,7 +84,9 @@ export class WasmMatcher {
     }
     flush()
     this.rows = c.engineRows()
+    const t1 = performance.now()
     this.postings = c.engineBuild()
+    this.timings = { readMs: t1 - t0, buildMs: performance.now() - t1 }
     this.#ridPtr = c.ridColumnPtr()
   }
 
