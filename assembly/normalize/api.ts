@@ -7,7 +7,7 @@ import {
   IN_CAP_UNITS, MAX_BATCH, OUT_CAP_UNITS, SLOTS_PER_ITEM, INTS_PER_ITEM,
   OK, E_TOO_LONG, E_FIELD,
 } from '../abi'
-import { kanaStrict, kanaLooseFrom, kanaLooserFrom, kanaSplit } from './kana'
+import { kanaStrict, kanaLooseLooser, kanaSplit, kanaLooserLen, kanaLooserSplit } from './kana'
 import { nameFold, nameSplit, nameExactSplit, nameExactLen } from './kanji'
 import { parseDate } from './date'
 import { parseSex } from './sex'
@@ -40,6 +40,41 @@ export function outStatusPtr(): usize { return changetype<usize>(outStatus) }
   return 0
 }
 
+/** The kana field's loop, apart from the others: it is the hot path of bulk folding. */
+function kanaBatch(count: i32): i32 {
+  const inBase = changetype<usize>(inChars)
+  const outBase = changetype<usize>(outChars)
+  let cur = 0
+  for (let i = 0; i < count; i++) {
+    const a = unchecked(inOffsets[i]), b = unchecked(inOffsets[i + 1])
+    const len = b - a
+    if (len > MAX_ITEM_UNITS || len < 0 || a < 0 || b > IN_CAP_UNITS) {
+      unchecked(outStatus[i] = E_TOO_LONG)
+      continue
+    }
+    if (cur + 3 * (2 * len + 16) > OUT_CAP_UNITS) return i
+    const dst = outBase + (<usize>cur << 1)
+    const n = kanaStrict(inBase + (<usize>a << 1), len, dst)
+    if (n < 0) { unchecked(outStatus[i] = n); continue }
+    const s0 = kanaSplit
+    // Loose right after strict; looser after loose, where at most 2n more units go.
+    const dl = dst + (<usize>n << 1)
+    const l = kanaLooseLooser(dst, n, s0, dl, dl + (<usize>n << 1))
+    const m = kanaLooserLen
+    // Looser was written n units after loose began; close the gap when ヴァ made loose shorter.
+    if (l < n) memory.copy(dl + (<usize>l << 1), dl + (<usize>n << 1), <usize>m << 1)
+    const k = (i * SLOTS_PER_ITEM) << 1
+    unchecked(outSlots[k] = cur); unchecked(outSlots[k + 1] = n)
+    unchecked(outSlots[k + 2] = cur + n); unchecked(outSlots[k + 3] = l)
+    unchecked(outSlots[k + 4] = cur + n + l); unchecked(outSlots[k + 5] = m)
+    const j = i * INTS_PER_ITEM
+    unchecked(outInts[j] = s0); unchecked(outInts[j + 1] = kanaSplit); unchecked(outInts[j + 2] = kanaLooserSplit)
+    unchecked(outStatus[i] = OK)
+    cur += n + l + m
+  }
+  return count
+}
+
 @inline function setSlot(i: i32, s: i32, start: i32, length: i32): void {
   const k = (i * SLOTS_PER_ITEM + s) << 1
   unchecked(outSlots[k] = start)
@@ -56,6 +91,7 @@ export function outStatusPtr(): usize { return changetype<usize>(outStatus) }
  */
 export function normalizeBatch(field: i32, count: i32): i32 {
   if (count > MAX_BATCH) count = MAX_BATCH
+  if (field == FIELD_KANA) return kanaBatch(count)
   const inBase = changetype<usize>(inChars)
   const outBase = changetype<usize>(outChars)
   let cur = 0                                 // next free unit in outChars
@@ -71,18 +107,6 @@ export function normalizeBatch(field: i32, count: i32): i32 {
     const dst = outBase + (<usize>cur << 1)
     let st = OK
     switch (field) {
-      case FIELD_KANA: {
-        const n = kanaStrict(src, len, dst)
-        if (n < 0) { st = n; break }
-        const s0 = kanaSplit
-        const l = kanaLooseFrom(dst, n, s0, dst + (<usize>n << 1))
-        const s1 = kanaSplit
-        const m = kanaLooserFrom(dst + (<usize>n << 1), l, s1, dst + (<usize>(n + l) << 1))
-        setSlot(i, 0, cur, n); setSlot(i, 1, cur + n, l); setSlot(i, 2, cur + n + l, m)
-        setInt(i, 0, s0); setInt(i, 1, s1); setInt(i, 2, kanaSplit)
-        cur += n + l + m
-        break
-      }
       case FIELD_NAME: {
         // The exact form is at most 2 units per input unit (FA6C → U+242EE); the key goes after it.
         const n = nameFold(src, len, dst, dst + (<usize>(2 * len) << 1))

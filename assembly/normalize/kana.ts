@@ -39,6 +39,8 @@ const VOWEL = memory.data(96 * 2)
 const LOOSE1 = memory.data(96 * 2)
 // Small katakana extension ㇰ..ㇿ (0x31F0..0x31FF) → large.
 const SMALL_EXT = memory.data(16 * 2)
+// Fused for the loose/looser pass, per katakana 0x30A0..0x30FF: loose fold | vowel(fold) << 16.
+const LOOSE_V = memory.data(96 * 4)
 
 @inline function setIn(c: u32, v: u32): void {
   const i = c >= 0xFF60 ? c - 0xFF60 + 256 : c - 0x3000
@@ -132,6 +134,12 @@ function initTables(): void {
     0x30D8, 0x30DB, 0x30E0, 0x30E9, 0x30EA, 0x30EB, 0x30EC, 0x30ED,                 // ㇸㇹㇺㇻㇼㇽㇾㇿ
   ]
   for (let i = 0; i < 16; i++) store<u16>(SMALL_EXT + (<usize>i << 1), ext[i])
+  for (let k: u32 = 0x30A0; k <= 0x30FF; k++) {
+    const f = <u32>kt(LOOSE1, k)
+    // Bit 31 flags the folds the long-vowel rule may rewrite (ー ウ イ): one branch per kana.
+    const special: u32 = f == LONG || f == KA_U || f == KA_I ? 0x80000000 : 0
+    store<u32>(LOOSE_V + (<usize>(k - 0x30A0) << 2), f | (<u32>kt(VOWEL, f) << 16) | special)
+  }
 }
 initTables()
 
@@ -224,16 +232,25 @@ export function kanaStrict(src: usize, len: i32, dst: usize): i32 {
   return n > 0 ? n : E_EMPTY
 }
 
+/** After kanaLooseLooser: the looser key's length and split (the loose ones are the return and kanaSplit). */
+export let kanaLooserLen: i32 = 0
+export let kanaLooserSplit: i32 = -1
+
 /**
- * Loose key from a strict key (`src` may equal `dst`); maps `split` through and leaves the
- * loose split in kanaSplit. Returns the loose length (shorter than strict only for ヴァ → バ).
+ * Loose and looser keys from a strict key in one pass: loose into `dstL`, looser into `dstLL`
+ * (either may be 0 to skip it; both may equal `src`, since neither output ever runs ahead of
+ * the input). Maps `split` through: the loose split goes to kanaSplit, the looser one to
+ * kanaLooserSplit. Returns the loose length (shorter than strict only for ヴァ → バ);
+ * kanaLooserLen is the looser length.
  */
-export function kanaLooseFrom(src: usize, n: i32, split: i32, dst: usize): i32 {
-  let prev: u32 = 0
-  let m = 0
-  let outSplit = -1
+// @inline: the callers pass constant destinations, so each gets a copy without the dead stores.
+@inline export function kanaLooseLooser(src: usize, n: i32, split: i32, dstL: usize, dstLL: usize): i32 {
+  let pv: u32 = 0           // vowel of the previous loose kana (0: none)
+  let pvL: u32 = 0          // vowel of the previous looser kana
+  let m = 0, k = 0
+  let splitL = -1, splitLL = -1
   for (let i = 0; i < n; i++) {
-    if (i == split) outSplit = m
+    if (i == split) { splitL = m; splitLL = k }
     let c = <u32>load<u16>(src + (<usize>i << 1))
     if (c == 0x30F4 && i + 1 < n) {
       // ヴァ ヴィ ヴェ ヴォ are written バ ビ ベ ボ as often as ブア…: one syllable, one kana
@@ -241,37 +258,40 @@ export function kanaLooseFrom(src: usize, n: i32, split: i32, dst: usize): i32 {
       const d: u32 = nx == 0x30A1 ? 0x30D0 : nx == 0x30A3 ? 0x30D3 : nx == 0x30A7 ? 0x30D9 : nx == 0x30A9 ? 0x30DC : 0
       if (d) { c = d; i++ }
     }
-    if (c - 0x30A0 < 0x60) c = kt(LOOSE1, c)
-    else if (c - 0x31F0 < 0x10) c = <u32>load<u16>(SMALL_EXT + (<usize>(c - 0x31F0) << 1))
-    if (prev) {
-      const pv = <u32>kt(VOWEL, prev)
-      if (c == LONG) { if (pv) c = pv }
-      else if (c == KA_U) { if (pv == KA_O) c = KA_O }
-      else if (c == KA_I) { if (pv == KA_E) c = KA_E }
+    if (c - 0x31F0 < 0x10) c = <u32>load<u16>(SMALL_EXT + (<usize>(c - 0x31F0) << 1))
+    const e = load<u32>(LOOSE_V + (<usize>(c - 0x30A0) << 2))
+    let f = e & 0xFFFF, v = (e >>> 16) & 0x7FFF
+    if (e >>> 31) {
+      // Long vowels in notation only: ー → the vowel before it; オウ → オオ; エイ → エエ.
+      if (f == LONG) { if (pv) { f = pv; v = pv } }
+      else if (f == KA_U) { if (pv == KA_O) { f = KA_O; v = KA_O } }
+      else if (pv == KA_E) { f = KA_E; v = KA_E }
     }
-    store<u16>(dst + (<usize>m << 1), <u16>c)
+    if (dstL) store<u16>(dstL + (<usize>m << 1), <u16>f)
     m++
-    prev = c
+    pv = v
+    // Looser: voicing removed, and a vowel repeating the previous vowel dropped.
+    if (v == f && f == pvL) continue
+    if (dstLL) store<u16>(dstLL + (<usize>k << 1), kt(BASE, f))
+    k++
+    pvL = v
   }
-  kanaSplit = outSplit > 0 && outSplit < m ? outSplit : -1
+  kanaSplit = splitL > 0 && splitL < m ? splitL : -1
+  kanaLooserSplit = splitL > 0 && splitL < m && splitLL > 0 && splitLL < k ? splitLL : -1
+  kanaLooserLen = k
   return m
 }
 
-/** Looser key from a loose key (`src` may equal `dst`); maps `split` through; result in kanaSplit. */
+/** Loose key from a strict key (`src` may equal `dst`); maps `split` into kanaSplit; returns its length. */
+export function kanaLooseFrom(src: usize, n: i32, split: i32, dst: usize): i32 {
+  return kanaLooseLooser(src, n, split, dst, 0)
+}
+
+/** Looser key from a loose key (`src` may equal `dst`); maps `split` into kanaSplit; returns its length. */
 export function kanaLooserFrom(src: usize, n: i32, split: i32, dst: usize): i32 {
-  let m = 0
-  let prevVowel: u32 = 0
-  let outSplit = -1
-  for (let i = 0; i < n; i++) {
-    if (i == split) outSplit = m
-    const c = <u32>kt(BASE, <u32>load<u16>(src + (<usize>i << 1)))
-    if ((c == KA_A || c == KA_I || c == KA_U || c == KA_E || c == KA_O) && c == prevVowel) continue
-    store<u16>(dst + (<usize>m << 1), <u16>c)
-    m++
-    prevVowel = kt(VOWEL, c)
-  }
-  kanaSplit = outSplit > 0 && outSplit < m ? outSplit : -1
-  return m
+  kanaLooseLooser(src, n, split, 0, dst)   // loose is idempotent: the looser of a loose key is the same
+  kanaSplit = kanaLooserSplit
+  return kanaLooserLen
 }
 
 /**
@@ -283,7 +303,8 @@ export function kanaLooserFrom(src: usize, n: i32, split: i32, dst: usize): i32 
 export function kanaKey(src: usize, len: i32, level: i32, dst: usize): i32 {
   const n = kanaStrict(src, len, dst)
   if (n < 0 || level == KANA_STRICT) return n
-  const m = kanaLooseFrom(dst, n, kanaSplit, dst)
+  const m = kanaLooseLooser(dst, n, kanaSplit, level == KANA_LOOSE ? dst : 0, level == KANA_LOOSER ? dst : 0)
   if (level == KANA_LOOSE) return m
-  return kanaLooserFrom(dst, m, kanaSplit, dst)
+  kanaSplit = kanaLooserSplit
+  return kanaLooserLen
 }
