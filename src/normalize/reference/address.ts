@@ -35,12 +35,13 @@ const C_GUN = 0x90E1, C_SHI = 0x5E02, C_KU = 0x533A, C_MACHI = 0x753A, C_MURA = 
 const C_CHOU = 0x4E01, C_ME = 0x76EE, C_BAN = 0x756A, C_CHI = 0x5730, C_GOU = 0x53F7
 const C_NO = 0x306E, C_KNO = 0x30CE, C_YUKI = 0x4E4B, C_DAI = 0x5927, C_AZA = 0x5B57
 const C_JOU = 0x6761, C_SEN = 0x7DDA, C_WARI = 0x5272
+const C_DAI_ORD = 0x7B2C, C_KUMI = 0x7D44, C_UCHI = 0x5185
 
 export function isKanji(c: number): boolean {
   return (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0xF900 && c <= 0xFAFF) ||
     c === 0x3005 || c === 0x3007 || (c >= 0xD800 && c <= 0xDFFF)
 }
-function isKatakana(c: number): boolean { return (c >= 0x30A1 && c <= 0x30FA) || c === 0x30FC || (c >= 0xFF66 && c <= 0xFF9F) }
+function isKana(c: number): boolean { return (c >= 0x3041 && c <= 0x3096) || (c >= 0x30A1 && c <= 0x30FA) || c === 0x30FC || (c >= 0xFF66 && c <= 0xFF9F) }
 function isKe(c: number): boolean { return c === 0x30F6 || c === 0x30B1 || c === 0x30F5 || c === 0x304C || c === 0x304B || c === 0x30AC }
 function isHyphen(c: number): boolean {
   return c === HY || (c >= 0x2010 && c <= 0x2015) || c === 0x2212 || c === 0xFE63 || c === 0x2043
@@ -141,7 +142,7 @@ function prepare(s: string): void {
       continue
     }
     if (isHyphen(c)) c = HY
-    else if (c === 0x30FC || c === 0xFF70) { if (!isKatakana(prev)) c = HY }
+    else if (c === 0x30FC || c === 0xFF70) { if (!isKana(prev)) c = HY }
     else if (isKe(c) || c === C_NO || c === C_KNO) {
       const next = i + 1 < s.length ? width(s.charCodeAt(i + 1)) : 0
       if (isKanji(prev) && isKanji(next)) c = isKe(c) ? 0x30F6 : C_KNO
@@ -203,17 +204,29 @@ function readNum(p: number): number {
 
 function isSepNo(c: number): boolean { return c === C_NO || c === C_KNO || c === C_YUKI }
 
+/** A numbered unit of the town name follows at q: 条 線 区 組 地割 町内 (北1条西, 4区, 第1地割). */
+function townUnitAt(q: number): boolean {
+  const c = at(q)
+  return c === C_JOU || c === C_SEN || c === C_KU || c === C_KUMI || (c === C_CHI && at(q + 1) === C_WARI) || (c === C_MACHI && at(q + 1) === C_UCHI)
+}
+
 /** Does a block (丁目/番地/号 numbers) start at p? */
 function blockAt(p: number): boolean {
+  if (p > 0 && at(p - 1) === C_DAI_ORD) return false                       // 第1地割, 第2町内: part of the name
   if (readNum(p) < 0) return false
   const q = numEnd, c = at(q), ascii = numAscii
-  if (c === C_GOU) return true
-  if (c === C_CHOU) { const d = at(q + 1); return d === C_ME || !isKanji(d) || kanjiDigit(d) >= 0 || kanjiUnit(d) > 0 }   // 八丁堀 is a name
-  if (c === C_BAN) { const d = at(q + 1); return d === C_CHI || !isKanji(d) || kanjiDigit(d) >= 0 || kanjiUnit(d) > 0 }   // 一番五号, not 一番町
+  if (townUnitAt(q)) return false
+  if (c === C_GOU) { const d = at(q + 1); return !isKanji(d) || kanjiDigit(d) >= 0 || kanjiUnit(d) > 0 }   // 東10号北 is a name
+  if (c === C_CHOU) { const d = at(q + 1); return d === C_ME || (!isKanji(d) && d !== C_KNO) || kanjiDigit(d) >= 0 || kanjiUnit(d) > 0 }   // 八丁堀, 六丁の目 are names
+  if (c === C_BAN) {
+    const d = at(q + 1)
+    if (!ascii && isDigit(d)) return false                              // 麻布十番1-2-3: a name
+    if (readNum(q + 1) >= 0 && at(numEnd) === C_CHOU) return false           // 麻布十番二丁目: 丁目 never follows 番
+    return d === C_CHI || !isKanji(d) || kanjiDigit(d) >= 0 || kanjiUnit(d) > 0   // 一番五号, not 一番町
+  }
   if (c === HY) return true
   if (isSepNo(c)) return readNum(q + 1) >= 0
-  if (!ascii) return false
-  return !(c === C_JOU || c === C_SEN || (c === C_CHI && at(q + 1) === C_WARI))
+  return ascii
 }
 
 /** Where the address starts after a leading postal code (〒100-8916, 100-8916, 〒1008916). */
@@ -317,8 +330,7 @@ export function parseAddress(s: string): AddressParts | number {
     if (blockAt(p)) break
     const v = readNum(p)
     if (v >= 0) {
-      const c = at(numEnd)
-      if (c === C_JOU || c === C_SEN || (c === C_CHI && at(numEnd + 1) === C_WARI)) { pushNum(v); p = numEnd; continue }
+      if (townUnitAt(numEnd) || (p > 0 && at(p - 1) === C_DAI_ORD)) { pushNum(v); p = numEnd; continue }
     }
     if (at(p) === HY) { p++; continue }                               // 霞が関-1-3-1
     // 大字X字Y, X字Y → XY (字 between kanji, not 十字)
@@ -365,7 +377,8 @@ export function parseAddress(s: string): AddressParts | number {
   while (at(p) === SP || at(p) === HY) p++
   let rest = ''
   for (let j = p; j < n; j++) rest += String.fromCharCode(u[j]!)
-  const key = prefecture + city + town + block
+  // A town ending in a digit (政和第1) is kept apart from its block: 第1 + 12 ≠ 第11 + 2
+  const key = prefecture + city + town + (block && isDigit(town.charCodeAt(town.length - 1)) ? '-' : '') + block
   if (key.length === 0) return E_ADDRESS
   return { key, prefecture, city, town, block, rest, prefCode }
 }
