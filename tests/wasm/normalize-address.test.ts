@@ -162,3 +162,42 @@ describe('municipality table', () => {
     })
   })
 })
+
+describe('every town of data/tables/towns.tsv (KEN_ALL)', () => {
+  const munis = new Map(table('../../data/tables/municipalities.tsv').map((r) => [r[0]!, r]))
+  const towns = table('../../data/tables/towns.tsv')
+  const K = '[\\u3400-\\u9FFF々〇]'
+  const place = (s: string) => s.replace(new RegExp(`(?<=${K})[ケヶがかヵガ](?=${K})`, 'g'), 'ヶ')
+    .replace(new RegExp(`(?<=${K})[のノ](?=${K})`, 'g'), 'ノ')
+  const kn = (k: string) => {
+    let tot = 0, cur = 0
+    for (const ch of k) {
+      const d = '〇一二三四五六七八九'.indexOf(ch)
+      if (d >= 0) cur = cur * 10 + d
+      else { tot += (cur || 1) * (ch === '十' ? 10 : ch === '百' ? 100 : 1000); cur = 0 }
+    }
+    return String(tot + cur)
+  }
+  /** The town as the rules say it comes back (docs/normalize-fields.md, step 5). */
+  const expectTown = (t: string) => place(t.replace(/[０-９Ａ-Ｚａ-ｚ]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xFEE0)))
+    .replace(/^大字/, '').replace(/^字/, '')
+    .replace(/[〇一二三四五六七八九十百千]+(?=条|線|地割|区|組|町内)/g, kn).replace(/(?<=第)[〇一二三四五六七八九十百千]+/g, kn)
+    .replace(new RegExp(`(?<=${K})字(?=${K})`, 'g'), (m, off: number, str: string) => (str[off - 1] === '十' ? m : ''))
+  const inputs = towns.map(([code, town]) => `${munis.get(code!)![1]}${munis.get(code!)![2]}${town}1-2-3`)
+
+  it('comes back with its town intact and block 1-2-3 (all but names that contain 丁目/番/号)', () => {
+    expect(towns.length).toBeGreaterThan(100_000)
+    const out = wasm.normalize('address', inputs) as AddressResult[]
+    const bad = out.filter((o, i) => o.town !== expectTown(towns[i]![1]!) || o.block !== '1-2-3' ||
+      o.prefecture !== munis.get(towns[i]![0]!)![1])
+    expect(bad.length).toBeLessThanOrEqual(150)
+  })
+
+  it('gives the same parts in WASM and in the reference (every 7th town, three notations)', () => {
+    const sample = towns.filter((_, i) => i % 7 === 0).flatMap(([code, town]) => {
+      const m = munis.get(code!)!
+      return [`${m[1]}${m[2]}${town}1-2-3`, `${m[2]}${town}三丁目十番地の五 ビル`, `${town}1番地`]
+    })
+    expect(wasm.normalize('address', sample)).toEqual(reference.normalize('address', sample))
+  })
+})
