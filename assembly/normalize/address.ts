@@ -29,7 +29,14 @@ export function isKanji(c: u32): bool {
     c == 0x3005 || c == 0x3007 || (c >= 0xD800 && c <= 0xDFFF)
 }
 @inline function isKana(c: u32): bool { return (c >= 0x3041 && c <= 0x3096) || (c >= 0x30A1 && c <= 0x30FA) || c == 0x30FC || (c >= 0xFF66 && c <= 0xFF9F) }
-@inline function isKe(c: u32): bool { return c == 0x30F6 || c == 0x30B1 || c == 0x30F5 || c == 0x304C || c == 0x304B || c == 0x30AC }
+/** ケ/が/か/の as the connecting particle of a place name → ヶ, ノ (rules: the reference's placeUnit). */
+function placeUnit(c: u32, prev: u32, next: u32): u32 {
+  if (c == 0x30B1 || c == 0x30F6 || c == 0x30F5) return (isKanji(prev) || isKana(prev)) && !isKana(next) ? 0x30F6 : c
+  if (c == 0x304C || c == 0x30AC) return (isKanji(prev) || isKana(prev)) && isKanji(next) ? 0x30F6 : c
+  if (c == 0x304B) return isKanji(prev) && isKanji(next) ? 0x30F6 : c
+  if (c == C_NO || c == C_KNO) return isKanji(prev) && isKanji(next) ? C_KNO : c
+  return c
+}
 @inline function isHyphen(c: u32): bool { return c == HY || (c >= 0x2010 && c <= 0x2015) || c == 0x2212 || c == 0xFE63 || c == 0x2043 }
 @inline function isDigit(c: u32): bool { return c >= 0x30 && c <= 0x39 }
 @inline function isSepNo(c: u32): bool { return c == C_NO || c == C_KNO || c == C_YUKI }
@@ -55,9 +62,8 @@ function prepare(src: usize, len: i32): void {
     }
     if (isHyphen(c)) c = HY
     else if (c == 0x30FC || c == 0xFF70) { if (!isKana(prev)) c = HY }
-    else if (isKe(c) || c == C_NO || c == C_KNO) {
-      const next = i + 1 < len ? foldAsciiWidth(<u32>load<u16>(src + (<usize>(i + 1) << 1))) : 0
-      if (isKanji(prev) && isKanji(next)) c = isKe(c) ? 0x30F6 : C_KNO
+    else if ((c >= 0x304B && c <= 0x306E) || (c >= 0x30AC && c <= 0x30F6)) {
+      c = placeUnit(c, prev, i + 1 < len ? foldAsciiWidth(<u32>load<u16>(src + (<usize>(i + 1) << 1))) : 0)
     }
     unchecked(U[n] = <u16>c); n++
   }

@@ -1,6 +1,6 @@
 // Compiles data/tables/municipalities.tsv into assembly/normalize/municipalities.generated.ts:
 // every municipality / ward name (place-folded as the address normaliser folds its input:
-// ケ/ヶ/が/ヵ/か/ガ between kanji → ヶ, の/ノ between kanji → ノ), plus the designated cities
+// ケ/ヶ/ヵ/が/ガ/か as a place-name particle → ヶ, の/ノ between kanji → ノ), plus the designated cities
 // themselves (横浜市, derived from their ward rows), in one string literal with offsets, grouped by
 // first code unit (longest first) so a lookup compares only names that start with that unit.
 import { readFileSync } from 'node:fs'
@@ -8,8 +8,15 @@ import { join } from 'node:path'
 
 const isKanji = (c) => (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0xF900 && c <= 0xFAFF) ||
   c === 0x3005 || c === 0x3007 || (c >= 0xD800 && c <= 0xDFFF)
-const KE = new Set([0x30F6, 0x30B1, 0x30F5, 0x304C, 0x304B, 0x30AC])
-const NO = new Set([0x306E, 0x30CE])
+const isKana = (c) => (c >= 0x3041 && c <= 0x3096) || (c >= 0x30A1 && c <= 0x30FA) || c === 0x30FC || (c >= 0xFF66 && c <= 0xFF9F)
+/** As placeUnit in src/normalize/reference/address.ts. */
+function placeUnit(c, prev, next) {
+  if (c === 0x30B1 || c === 0x30F6 || c === 0x30F5) return (isKanji(prev) || isKana(prev)) && !isKana(next) ? 0x30F6 : c
+  if (c === 0x304C || c === 0x30AC) return (isKanji(prev) || isKana(prev)) && isKanji(next) ? 0x30F6 : c
+  if (c === 0x304B) return isKanji(prev) && isKanji(next) ? 0x30F6 : c
+  if (c === 0x306E || c === 0x30CE) return isKanji(prev) && isKanji(next) ? 0x30CE : c
+  return c
+}
 
 /** The address normaliser's place fold for a name without spaces, digits or hyphens. */
 export function placeFold(s) {
@@ -19,9 +26,7 @@ export function placeFold(s) {
     if (c >= 0xFF01 && c <= 0xFF5E) c -= 0xFEE0
     const prev = out.length ? out[out.length - 1] : 0
     const next = i + 1 < s.length ? s.charCodeAt(i + 1) : 0
-    if (KE.has(c) && isKanji(prev) && isKanji(next)) c = 0x30F6
-    else if (NO.has(c) && isKanji(prev) && isKanji(next)) c = 0x30CE
-    out.push(c)
+    out.push(placeUnit(c, prev, next))
   }
   return String.fromCharCode(...out)
 }

@@ -42,7 +42,18 @@ export function isKanji(c: number): boolean {
     c === 0x3005 || c === 0x3007 || (c >= 0xD800 && c <= 0xDFFF)
 }
 function isKana(c: number): boolean { return (c >= 0x3041 && c <= 0x3096) || (c >= 0x30A1 && c <= 0x30FA) || c === 0x30FC || (c >= 0xFF66 && c <= 0xFF9F) }
-function isKe(c: number): boolean { return c === 0x30F6 || c === 0x30B1 || c === 0x30F5 || c === 0x304C || c === 0x304B || c === 0x30AC }
+/**
+ * ケ/ヶ/ヵ/が/ガ/か and の/ノ as the connecting particle of a place name, folded to ヶ and ノ:
+ * ケ ヶ ヵ after kanji or kana and before anything but kana (霞ヶ関, ひばりケ丘, 三ヶ + 番地);
+ * が ガ after kanji or kana before kanji (自由が丘, ひばりが丘); か, の, ノ between kanji (霞か関, 一の宮).
+ */
+export function placeUnit(c: number, prev: number, next: number): number {
+  if (c === 0x30B1 || c === 0x30F6 || c === 0x30F5) return (isKanji(prev) || isKana(prev)) && !isKana(next) ? 0x30F6 : c
+  if (c === 0x304C || c === 0x30AC) return (isKanji(prev) || isKana(prev)) && isKanji(next) ? 0x30F6 : c
+  if (c === 0x304B) return isKanji(prev) && isKanji(next) ? 0x30F6 : c
+  if (c === C_NO || c === C_KNO) return isKanji(prev) && isKanji(next) ? C_KNO : c
+  return c
+}
 function isHyphen(c: number): boolean {
   return c === HY || (c >= 0x2010 && c <= 0x2015) || c === 0x2212 || c === 0xFE63 || c === 0x2043
 }
@@ -77,9 +88,7 @@ function placeFoldName(s: string): string {
     let c = width(s.charCodeAt(i))
     const prev = out.length ? out[out.length - 1]! : 0
     const next = i + 1 < s.length ? width(s.charCodeAt(i + 1)) : 0
-    if (isKe(c) && isKanji(prev) && isKanji(next)) c = 0x30F6
-    else if ((c === C_NO || c === C_KNO) && isKanji(prev) && isKanji(next)) c = C_KNO
-    out.push(c)
+    out.push(placeUnit(c, prev, next))
   }
   return String.fromCharCode(...out)
 }
@@ -143,10 +152,7 @@ function prepare(s: string): void {
     }
     if (isHyphen(c)) c = HY
     else if (c === 0x30FC || c === 0xFF70) { if (!isKana(prev)) c = HY }
-    else if (isKe(c) || c === C_NO || c === C_KNO) {
-      const next = i + 1 < s.length ? width(s.charCodeAt(i + 1)) : 0
-      if (isKanji(prev) && isKanji(next)) c = isKe(c) ? 0x30F6 : C_KNO
-    }
+    else if ((c >= 0x304B && c <= 0x306E) || (c >= 0x30AC && c <= 0x30F6)) c = placeUnit(c, prev, i + 1 < s.length ? width(s.charCodeAt(i + 1)) : 0)
     u.push(c)
   }
   while (u.length && u[u.length - 1] === SP) u.pop()
