@@ -237,7 +237,7 @@ function spacing(rng: Rng): (s: string) => string {
     switch (kind) {
       case 0: return s.replace(SEP, '')
       case 1: return SEP.test(s) ? s.replace(SEP, (m) => m + m) : s + ' '
-      case 2: return SEP.test(s) ? s.replace(SEP, (m) => (m.includes('　') ? ' ' : '　')) : s.replace(/^(\S\S)/, '$1 ')
+      case 2: return SEP.test(s) ? s.replace(SEP, (m) => (m.includes('　') ? ' ' : '　')) : s.replace(/^(\S\S)/u, '$1 ')
       default: return s + (rng.chance(0.5) ? ' ' : '　')
     }
   }

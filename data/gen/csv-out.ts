@@ -3,7 +3,8 @@
  * per chunk (UTF-8, or CP932 through iconv-lite) and written with backpressure. Quoting follows
  * RFC 4180 (a field with a comma, quote or line break is quoted, quotes doubled).
  * CP932 never degrades silently: a character iconv-lite would write as '?' throws
- * NOT_ENCODABLE (the generators avoid such characters when CP932 is requested).
+ * NOT_ENCODABLE (the generators avoid such characters when CP932 is requested); so does a
+ * broken surrogate pair in either encoding.
  */
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs'
 import { once } from 'node:events'
@@ -13,6 +14,7 @@ import { NayoseError } from '../../src/errors.js'
 
 const CHUNK_CHARS = 1 << 20
 const NEEDS_QUOTES = /[",\r\n]/
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
 
 export function csvField(v: string): string {
   return NEEDS_QUOTES.test(v) ? '"' + v.replace(/"/g, '""') + '"' : v
@@ -46,6 +48,8 @@ export class CsvChunkWriter {
     if (!this.#buf) return
     const chunk = this.#buf
     this.#buf = ''
+    // A split surrogate pair would be written as U+FFFD: a bug upstream, never silent output.
+    if (LONE_SURROGATE.test(chunk)) throw new NayoseError('NOT_ENCODABLE', 'a generated value holds a broken surrogate pair')
     let bytes: Buffer
     if (this.#encoding === 'cp932') {
       bytes = iconv.encode(chunk, 'cp932')

@@ -24,6 +24,8 @@ describe('gen queries', () => {
     expect(readFileSync(join(dir, 't.csv'), 'utf8').split('\r\n')[0]).toBe(TRUTH_COLUMNS.join(','))
     expect(q.queries).toBe(Q)
     expect(q.aligned).toBe(true)
+    // Corruptions work on characters, never on halves of a surrogate pair (𠮷 and other 外字).
+    expect(readFileSync(join(dir, 'q.csv'), 'utf8')).not.toContain('\uFFFD')
     expect(q.presentMissing).toBe(0)
   })
 
