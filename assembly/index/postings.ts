@@ -2,7 +2,6 @@
 // (key, row) pairs are radix-sorted into CSR form and a bucket index on the top bits of the key
 // finds a key's block in two memory reads. docs/matching.md explains the choice of keys.
 import { hKey } from './hash'
-import { sortPairs } from './sort'
 import {
   nRows, u32At, f64At, colMeta, M_DELETED, colDate, colKey, colKeySur, colKeyGiv, colLoose, colLooseSur,
   colLooseGiv, colFormerKey, colFormerSurKey, colFormerLoose, colFormerSurLoose, colAliasKey, colAliasLoose,
@@ -38,17 +37,23 @@ export let nPostings: i32 = 0
 let bucketBits: u32 = 1
 let buckets: usize = 0
 
-// Emission: counting pass (writing = false) then writing pass.
-let writing = false
+// Emission passes: count, histogram by bucket, scatter into place (no sort scratch).
+const MODE_COUNT: i32 = 0, MODE_HIST: i32 = 1, MODE_SCATTER: i32 = 2
+let mode = MODE_COUNT
 let emitted: i32 = 0
 let curRow: u32 = 0
+let shift: u32 = 28
 
 @inline function emit(type: u32, a: u32, b: u32): void {
-  if (writing) {
-    store<u32>(pKeys + (<usize>emitted << 2), hKey(type, a, b))
-    store<u32>(pRows + (<usize>emitted << 2), curRow)
-  }
   emitted++
+  if (mode == MODE_COUNT) return
+  const k = hKey(type, a, b)
+  const at = buckets + (<usize>(k >> shift) << 2)
+  if (mode == MODE_HIST) { store<u32>(at, load<u32>(at) + 1); return }
+  const pos = load<u32>(at) - 1
+  store<u32>(at, pos)
+  store<u32>(pKeys + (<usize>pos << 2), k)
+  store<u32>(pRows + (<usize>pos << 2), curRow)
 }
 
 /** Number parts of an identifier stored as f64. */
@@ -119,30 +124,49 @@ function emitRow(r: i32): void {
   if (rid >= 0) emit(K_RID, idLo(rid), idHi(rid))
 }
 
-/** Builds the postings over rows 0..nRows-1. Returns the number of postings. */
+/**
+ * Builds the postings over rows 0..nRows-1: counts them, histograms them by the top `bucketBits`
+ * bits of the key (about 4 per bucket), scatters each (key, row) into its bucket (rows visited
+ * backwards and buckets filled from their end, so equal keys keep ascending rows), then sorts
+ * each small bucket by key (stable insertion sort). The histogram becomes the bucket index.
+ * Returns the number of postings.
+ */
 export function buildPostings(): i32 {
-  writing = false; emitted = 0
+  mode = MODE_COUNT; emitted = 0
   for (let r = 0; r < nRows; r++) emitRow(r)
   const n = emitted
-  const bytes: usize = <usize>(n > 0 ? n : 1) << 2
-  pKeys = heap.alloc(bytes); pRows = heap.alloc(bytes)
-  const tmpK = heap.alloc(bytes), tmpR = heap.alloc(bytes)
-  writing = true; emitted = 0
-  for (let r = 0; r < nRows; r++) emitRow(r)
-  sortPairs(pKeys, pRows, tmpK, tmpR, n)
-  nPostings = n
-  // Bucket index on the top bits: about one key per bucket; reuses the sort scratch when it fits.
   let bits: u32 = 4
-  while (bits < 28 && (2 << bits) <= n) bits++     // 2^bits <= n: one or two postings per bucket
+  while (bits < 30 && (<i64>4 << bits) <= <i64>n) bits++
   bucketBits = bits
+  shift = 32 - bits
   const nb = <usize>1 << bits
-  buckets = (nb + 1) << 2 <= bytes ? tmpK : heap.alloc((nb + 1) << 2)
-  let j = 0
-  const shift = 32 - bits
-  for (let b: usize = 0; b <= nb; b++) {
-    while (j < n && <usize>(load<u32>(pKeys + (<usize>j << 2)) >> shift) < b) j++
-    store<u32>(buckets + (b << 2), <u32>j)
+  buckets = heap.alloc((nb + 1) << 2)
+  memory.fill(buckets, 0, (nb + 1) << 2)
+  const bytes: usize = <usize>max(n, 1) << 2
+  pKeys = heap.alloc(bytes); pRows = heap.alloc(bytes)
+  mode = MODE_HIST
+  for (let r = 0; r < nRows; r++) emitRow(r)
+  // cumulative: buckets[b] = end of bucket b
+  let acc: u32 = 0
+  for (let b: usize = 0; b < nb; b++) { acc += load<u32>(buckets + (b << 2)); store<u32>(buckets + (b << 2), acc) }
+  store<u32>(buckets + (nb << 2), <u32>n)
+  mode = MODE_SCATTER
+  for (let r = nRows - 1; r >= 0; r--) emitRow(r)
+  // now buckets[b] = start of bucket b; sort each bucket by key
+  for (let b: usize = 0; b < nb; b++) {
+    const s0 = <i32>load<u32>(buckets + (b << 2)), e0 = <i32>load<u32>(buckets + ((b + 1) << 2))
+    for (let i = s0 + 1; i < e0; i++) {
+      const k = load<u32>(pKeys + (<usize>i << 2)), rw = load<u32>(pRows + (<usize>i << 2))
+      let j = i
+      while (j > s0 && load<u32>(pKeys + (<usize>(j - 1) << 2)) > k) {
+        store<u32>(pKeys + (<usize>j << 2), load<u32>(pKeys + (<usize>(j - 1) << 2)))
+        store<u32>(pRows + (<usize>j << 2), load<u32>(pRows + (<usize>(j - 1) << 2)))
+        j--
+      }
+      store<u32>(pKeys + (<usize>j << 2), k); store<u32>(pRows + (<usize>j << 2), rw)
+    }
   }
+  nPostings = n
   return n
 }
 

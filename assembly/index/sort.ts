@@ -1,5 +1,4 @@
-// LSD radix sort of (key, row) pairs by key, two passes of 16 bits. Stable, so rows that share a
-// key stay in ascending row order when they were emitted in row order.
+// LSD radix sort of u32 values, two passes of 16 bits (snapshot statistics).
 
 const counts = new StaticArray<u32>(65537)
 
@@ -23,12 +22,6 @@ function pass(srcK: usize, srcR: usize, dstK: usize, dstR: usize, n: i32, shift:
     store<u32>(dstK + (<usize>pos << 2), k)
     store<u32>(dstR + (<usize>pos << 2), load<u32>(srcR + (<usize>i << 2)))
   }
-}
-
-/** Sorts n pairs in (keys, rows) by key, using (tmpK, tmpR) as scratch; result in (keys, rows). */
-export function sortPairs(keys: usize, rows: usize, tmpK: usize, tmpR: usize, n: i32): void {
-  pass(keys, rows, tmpK, tmpR, n, 0)
-  pass(tmpK, tmpR, keys, rows, n, 16)
 }
 
 /** Sorts n u32 values in place (scratch tmp, same size). */
