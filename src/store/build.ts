@@ -149,8 +149,9 @@ export async function buildSnapshot(csvPath: string, out: string, opts: BuildOpt
   let rejects: CsvWriter | undefined
   try {
     const csv = await openCsv(csvPath, { encoding, required: REQUIRED_COLUMNS, onChunk: (b) => hash.update(b) })
-    env = openEnv(tmp, opts.encryptionKey ? { encryptionKey: opts.encryptionKey } : {})
-    const { records: recordsDb, rows: rowsDb, ids: idsDb, meta } = env
+    const keyOpt = opts.encryptionKey ? { encryptionKey: opts.encryptionKey } : {}
+    env = openEnv(tmp, { ...keyOpt, noSync: true })
+    const { records: recordsDb, rows: rowsDb, ids: idsDb } = env
     rejects = createCsvWriter(join(tmp, 'rejects.csv'), REJECT_COLUMNS)
     const noRaw = opts.rejectsWithoutRaw ?? !!opts.encryptionKey
     const rejectsByCode: Record<string, number> = {}
@@ -184,7 +185,7 @@ export async function buildSnapshot(csvPath: string, out: string, opts: BuildOpt
         const row = nextRow++
         recordsDb.put(p.record.resident_id, p.record)
         idsDb.put(p.record.resident_id, row)
-        last = rowsDb.put(row, e)
+        last = rowsDb.put(row, e, { append: true } as never) // row numbers ascend: MDB_APPEND fills pages
         loaded++
         counts[p.record.status]++
         counts.live++
@@ -232,9 +233,12 @@ export async function buildSnapshot(csvPath: string, out: string, opts: BuildOpt
       deltas: [],
     }
     if (read !== loaded + rejected) throw new NayoseError('INTERNAL', `read ${read} ≠ loaded ${loaded} + rejected ${rejected}`)
-    // The manifest commits last: an environment without it is not a snapshot.
-    await meta.put('manifest', manifest)
+    // Data went in without fsync; the manifest commits last, synchronously, in a reopened env:
+    // its fsync of data.mdb also flushes every earlier page. Without it, there is no snapshot.
     await env.root.flushed
+    await env.root.close()
+    env = openEnv(tmp, keyOpt)
+    env.root.transactionSync(() => env!.meta.putSync('manifest', manifest))
     await env.root.close()
     env = undefined
     writeManifestFile(tmp, manifest)

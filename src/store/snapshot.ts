@@ -37,6 +37,8 @@ export interface OpenOptions {
   readOnly?: boolean
   /** 32 bytes (see readEncryptionKey); required to open an encrypted snapshot. */
   encryptionKey?: string | Buffer
+  /** Commit without fsync (build only: the final manifest commit syncs the file). */
+  noSync?: boolean
 }
 
 /** Opens (or creates, when not readOnly) the environment in `dir`. */
@@ -46,7 +48,7 @@ export function openEnv(dir: string, opts: OpenOptions = {}): Env {
   let root: RootDatabase
   try {
     root = open({
-      path, maxDbs: 8, readOnly: opts.readOnly ?? false, compression: false,
+      path, maxDbs: 8, readOnly: opts.readOnly ?? false, compression: false, noSync: opts.noSync ?? false,
       ...(opts.encryptionKey ? { encryptionKey: lmdbKey(opts.encryptionKey) } : {}),
     })
   } catch (cause) {
@@ -121,15 +123,18 @@ export class Snapshot {
   }
 
   /**
-   * Opens the snapshot in `dir` at its latest committed version. Read-only by default.
-   * An encrypted snapshot needs `encryptionKey`.
+   * Opens the snapshot in `dir` at its latest committed version. An encrypted snapshot needs
+   * `encryptionKey`. The environment opens read-write by default (nothing is written): lmdb-js
+   * shares one environment per path in a process and refuses to open it again with other flags,
+   * so a process that may apply a delta (EngineHost) must not open it read-only. `readOnly: true`
+   * suits separate tools (`snapshot info`) and read-only directories.
    */
   static open(dir: string, opts: OpenOptions = {}): Snapshot {
     const file = readManifestFile(dir)
     if (file?.encrypted && !opts.encryptionKey) throw new NayoseError('ENCRYPTED', `the snapshot in ${dir} is encrypted: give its key (--encryption-key-file)`)
     let env: Env
     try {
-      env = openEnv(dir, { readOnly: opts.readOnly ?? true, ...(opts.encryptionKey ? { encryptionKey: opts.encryptionKey } : {}) })
+      env = openEnv(dir, { readOnly: opts.readOnly ?? false, ...(opts.encryptionKey ? { encryptionKey: opts.encryptionKey } : {}) })
     } catch (e) {
       throw e
     }

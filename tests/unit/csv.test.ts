@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import iconv from 'iconv-lite'
+import fc from 'fast-check'
 import { createCsvWriter, openCsv, parseEncoding, type CsvRow } from '../../src/io/csv.js'
 
 const fixtures = new URL('../fixtures/store/', import.meta.url).pathname
@@ -102,4 +103,20 @@ it('an unterminated quote becomes one BAD_CSV reject spanning the rest of the fi
   for await (const r of csv.rows) rows.push(r)
   expect(rows.map((r) => [r.line, r.error?.code])).toEqual([[2, undefined], [3, 'BAD_CSV']])
   expect(rows[1]!.error!.message).toContain('lines 3-4')
+})
+
+it('parseRecords agrees with csv-stringify for any fields and any chunking', async () => {
+  const { parseRecords } = await import('../../src/io/csv.js')
+  const { stringify } = await import('csv-stringify/sync')
+  const field = fc.oneof(fc.string(), fc.constantFrom('', '"', ',', '\n', '\r\n', 'a"b', '"x"', '髙橋', ' '))
+  await fc.assert(fc.asyncProperty(
+    fc.array(fc.array(field, { minLength: 2, maxLength: 4 }).map((r) => (r.every((f) => f === '') ? ['x', ...r.slice(1)] : r)), { minLength: 1, maxLength: 6 }),
+    fc.integer({ min: 1, max: 20 }), fc.boolean(),
+    async (records, n, crlf) => {
+      const text = stringify(records, { record_delimiter: crlf ? 'windows' : 'unix', quoted_match: /[\r\n]/ })
+      async function* chunks() { for (let i = 0; i < text.length; i += n) yield text.slice(i, i + n) }
+      const out: string[][] = []
+      for await (const r of parseRecords(chunks())) { expect(r.error).toBeUndefined(); out.push(r.fields) }
+      expect(out).toEqual(records)
+    }), { numRuns: 300 })
 })

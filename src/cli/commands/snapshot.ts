@@ -66,7 +66,7 @@ export function register(program: Command): void {
     .option('--verify', 'also count every row and compare with the manifest')
     .option('--encryption-key-file <file>', 'key of an encrypted snapshot')
     .action(async (dir: string, o: Common & { verify?: boolean }) => {
-      const s = Snapshot.open(dir, key(o))
+      const s = Snapshot.open(dir, { readOnly: true, ...key(o) })
       try {
         const m = s.manifest()
         let verify: { ok: boolean; live: number; tombstones: number; by_status: Record<string, number> } | undefined
