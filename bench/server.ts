@@ -1,7 +1,7 @@
 // `npm run bench:server`: the server in this process, load from a separate process
 // (bench/server-load.ts) at fixed offered rates, for 1-query and 64-query frames. Reports
 // achieved q/s, p50/p99/p99.9 latency and the maximum sustainable rate.
-//   node dist/bench/server.js [--snapshot DIR] [--queries FILE.json] [--seconds 3] [--quick] [--audit-sync off]
+//   node dist/bench/server.js [--snapshot DIR --queries FILE.csv|json] [--seconds 3] [--quick] [--audit-sync off]
 // Without --snapshot (or without the engine in the build) it runs an id-lookup stand-in: those
 // figures are transport + protocol + pseudonyms + audit only, and are labelled so.
 import { spawn } from 'node:child_process'
@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { NayoseServer } from '../src/server/app.js'
 import { addClient, emptyConfig } from '../src/server/config.js'
-import { openEngineHost } from '../src/server/run.js'
+import { openBenchHost, readQueries } from './server-engine.js'
 import type { MatchHost } from '../src/server/service.js'
 import { AuditLog } from '../src/store/audit.js'
 import { StandinBenchHost } from './server-standin.js'
@@ -41,11 +41,12 @@ async function main(): Promise<void> {
   const snapshot = arg('snapshot')
   let host: MatchHost, label: string, queries: unknown[]
   if (snapshot) {
-    host = await openEngineHost(snapshot)
     const file = arg('queries')
-    if (!file) throw new Error('--snapshot needs --queries FILE.json (an array of SPEC §2 queries)')
-    queries = JSON.parse((await import('node:fs')).readFileSync(file, 'utf8'))
-    label = `real engine, snapshot ${host.engine.version}`
+    if (!file) throw new Error('--snapshot needs --queries FILE (a CSV from `nayose gen queries`, or a JSON array of SPEC §2 queries)')
+    const opened = await openBenchHost(snapshot)
+    host = opened.host
+    queries = readQueries(file)
+    label = `real engine via ${opened.how}, snapshot ${host.engine.version}, ${queries.length} distinct queries`
   } else {
     const s = new StandinBenchHost(100_000)
     host = s
