@@ -105,6 +105,8 @@ export function validateConfig(cfg: ServerConfig, where: string): ServerConfig {
     if (!(k in DEFAULT_LIMITS)) throw new NayoseError('BAD_CONFIG', `${where}: unknown limit "${k}"`)
     if (typeof v !== 'number' || !(v >= 0)) throw new NayoseError('BAD_CONFIG', `${where}: limit ${k} must be a number ≥ 0`)
   }
+  const idle = cfg.limits?.idle_timeout_s
+  if (idle !== undefined && idle !== 0 && idle < 8) throw new NayoseError('BAD_CONFIG', `${where}: limits.idle_timeout_s must be 0 (off) or at least 8 (uWS)`)
   return cfg
 }
 

@@ -26,6 +26,15 @@ describe('limits', () => {
     } finally { await t.close() }
   })
 
+  it('closes a connection that does not authenticate within auth_timeout_s, with UNAUTHENTICATED', async () => {
+    const t = await startTestServer(new StandinHost(rows), { basic: 'basic' }, { auth_timeout_s: 1 })
+    try {
+      const c = await connect(t.url)
+      expect(await c.closed).toBe(1008)
+      expect(c.received).toEqual([expect.objectContaining({ t: 'error', code: 'UNAUTHENTICATED' })])
+    } finally { await t.close() }
+  })
+
   it('answers RATE_LIMITED past a client rate limit, with the qid, in order', async () => {
     const host = new StandinHost(rows)
     const t = await startTestServer(host, { basic: 'basic' })
