@@ -92,6 +92,21 @@ export function nameFold(src: usize, len: i32, dstExact: usize, dstKey: usize): 
   let lastE: u32 = 0, lastK = 0              // last exact code point (0: none / not composable), key units
   let p = src
   while (p < end) {
+    const u = <u32>load<u16>(p)
+    if (u - 0x3100 < 0xD800 - 0x3100) {
+      // Fast path for the common case, a BMP ideograph (or any other code unit from U+3100 to
+      // U+D7FF): exact as it is, key through the variant table. Same result as the general path.
+      p += 2
+      if (sepPending) {
+        if (ne > 0) { if (splitE < 0) { splitE = ne; splitK = nk } }
+        sepPending = false
+      }
+      if (dstExact) store<u16>(dstExact + (<usize>ne << 1), <u16>u)
+      ne++
+      if (dstKey) { lastK = writeCodePoint(dstKey + (<usize>nk << 1), variantOf(u)); nk += lastK }
+      lastE = 0
+      continue
+    }
     const cp = codePointAt(p, end)
     p += <usize>cpUnits << 1
     let e = exactOf(cp)
