@@ -2,7 +2,9 @@
 // Rules: docs/normalize-fields.md. src/normalize/reference/address.ts is the same parser in
 // plain TS; keep the two in step (tests/wasm/normalize-address.test.ts compares them).
 import { E_ADDRESS } from '../abi'
-import { foldAsciiWidth, isSpace } from './width'
+import { foldAsciiWidth, isSpace, writeCodePoint } from './width'
+import { compatOf } from './compat.generated'
+import { variantOf } from './variants'
 import { kanjiDigit, kanjiUnit } from './date'
 import { PREF_NAMES, prefShortLen } from './prefectures'
 import { MUNI_CHARS, MUNI_START, MUNI_PREF, MUNI_FLAGS, MUNI_KEYS, MUNI_KEY_START } from './municipalities.generated'
@@ -14,7 +16,8 @@ export let addrPrefCode: i32 = 0
 
 /** Longest address in units (the batch ABI's MAX_ITEM_UNITS). */
 const MAX_UNITS: i32 = 1024
-const U = new StaticArray<u16>(MAX_UNITS + 8)
+/** The prepared input; a compatibility ideograph may fold to a surrogate pair, hence twice the units. */
+const U = new StaticArray<u16>(2 * MAX_UNITS + 8)
 
 const SP: u32 = 0x20, HY: u32 = 0x2D
 const C_GUN: u32 = 0x90E1, C_SHI: u32 = 0x5E02, C_KU: u32 = 0x533A, C_MACHI: u32 = 0x753A, C_MURA: u32 = 0x6751
@@ -49,12 +52,41 @@ let w: usize = 0          // write cursor (byte address) in dst
 
 @inline function at(i: i32): u32 { return i < n ? <u32>unchecked(U[i]) : 0 }
 
-/** Step 1: width, spaces, hyphens, ー as hyphen unless it lengthens katakana, ケ/ノ between kanji. */
+const DROP: u32 = 0xFFFFFFFF
+
+/** Kanji as registries compare them: compatibility → unified, variant → canonical; VS and IVS dropped. */
+function kanjiCp(cp: u32): u32 {
+  if (cp - 0xFE00 < 0x10 || cp - 0xE0100 < 0xF0) return DROP
+  if (cp < 0x2E80) return cp
+  if (cp <= 0x2FDF || (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0x2F800 && cp <= 0x2FA1F)) cp = compatOf(cp)
+  return variantOf(cp)
+}
+
+/**
+ * Step 1: kanji folded (code point by code point: surrogate pairs and IVS never split), then width,
+ * spaces, hyphens, ー as hyphen unless it lengthens kana, the place-name particles ヶ/ノ.
+ */
 function prepare(src: usize, len: i32): void {
-  n = 0
+  const base = changetype<usize>(U)
+  let m: i32 = 0
   for (let i = 0; i < len; i++) {
-    let c = foldAsciiWidth(<u32>load<u16>(src + (<usize>i << 1)))
-    if (c >= 0x4E00 && c <= 0x9FFF) { unchecked(U[n] = <u16>c); n++; continue }   // kanji: nothing to fold
+    let c = <u32>load<u16>(src + (<usize>i << 1))
+    if (c - 0xD800 < 0x400 && i + 1 < len) {
+      const lo = <u32>load<u16>(src + (<usize>(i + 1) << 1))
+      if (lo - 0xDC00 < 0x400) {
+        c = 0x10000 + ((c - 0xD800) << 10) + (lo - 0xDC00)
+        i++
+      }
+    }
+    c = kanjiCp(c)
+    if (c == DROP) continue
+    m += writeCodePoint(base + (<usize>m << 1), c)
+  }
+  // In place: the output never runs ahead of the input
+  n = 0
+  for (let i = 0; i < m; i++) {
+    let c = foldAsciiWidth(<u32>unchecked(U[i]))
+    if (c >= 0x4E00 && c <= 0x9FFF) { unchecked(U[n] = <u16>c); n++; continue }   // kanji: nothing more to fold
     const prev = n > 0 ? <u32>unchecked(U[n - 1]) : SP
     if (isSpace(c)) {
       if (prev != SP) { unchecked(U[n] = <u16>SP); n++ }
@@ -63,7 +95,7 @@ function prepare(src: usize, len: i32): void {
     if (isHyphen(c)) c = HY
     else if (c == 0x30FC || c == 0xFF70) { if (!isKana(prev)) c = HY }
     else if ((c >= 0x304B && c <= 0x306E) || (c >= 0x30AC && c <= 0x30F6)) {
-      c = placeUnit(c, prev, i + 1 < len ? foldAsciiWidth(<u32>load<u16>(src + (<usize>(i + 1) << 1))) : 0)
+      c = placeUnit(c, prev, i + 1 < m ? foldAsciiWidth(<u32>unchecked(U[i + 1])) : 0)
     }
     unchecked(U[n] = <u16>c); n++
   }

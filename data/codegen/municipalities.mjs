@@ -3,7 +3,7 @@
 // ケ/ヶ/ヵ/が/ガ/か as a place-name particle → ヶ, の/ノ between kanji → ノ), plus the designated cities
 // themselves (横浜市, derived from their ward rows), in one string literal with offsets, grouped by
 // first code unit (longest first) so a lookup compares only names that start with that unit.
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 
 const isKanji = (c) => (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0xF900 && c <= 0xFAFF) ||
@@ -18,15 +18,45 @@ function placeUnit(c, prev, next) {
   return c
 }
 
-/** The address normaliser's place fold for a name without spaces, digits or hyphens. */
-export function placeFold(s) {
+let variants
+/** variant → canonical, as src/normalize/reference/name.ts variantMap() reads data/tables/kanji-variants.tsv. */
+function variantMap(root) {
+  if (variants) return variants
+  variants = new Map()
+  const file = join(root, 'data', 'tables', 'kanji-variants.tsv')
+  if (!existsSync(file)) return variants
+  let header = true
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    if (!line || line.startsWith('#')) continue
+    if (header) { header = false; continue }
+    const [v, c] = line.split('\t')
+    if (!v || !c) continue
+    const vc = v.codePointAt(0), cc = c.codePointAt(0)
+    if ([...v].length === 1 && [...c].length === 1 && vc !== cc) variants.set(vc, cc)
+  }
+  return variants
+}
+
+const COMPAT = [[0x2E80, 0x2FDF], [0xF900, 0xFAFF], [0x2F800, 0x2FA1F]]
+/** As kanjiFold in src/normalize/reference/address.ts: compat → unified, variant → canonical, VS dropped. */
+function kanjiFold(root, cp) {
+  if ((cp >= 0xFE00 && cp <= 0xFE0F) || (cp >= 0xE0100 && cp <= 0xE01EF)) return -1
+  if (cp < 0x2E80) return cp
+  if (COMPAT.some(([lo, hi]) => cp >= lo && cp <= hi)) {
+    const m = [...String.fromCodePoint(cp).normalize('NFKC')]
+    if (m.length === 1) cp = m[0].codePointAt(0)
+  }
+  return variantMap(root).get(cp) ?? cp
+}
+
+/** The address normaliser's fold for a place name without spaces, digits or hyphens. */
+export function placeFold(root, name) {
+  const w = (c) => (c >= 0xFF01 && c <= 0xFF5E ? c - 0xFEE0 : c)
+  const s = String.fromCodePoint(...[...name].map((ch) => kanjiFold(root, w(ch.codePointAt(0)))).filter((c) => c >= 0))
   const out = []
   for (let i = 0; i < s.length; i++) {
-    let c = s.charCodeAt(i)
-    if (c >= 0xFF01 && c <= 0xFF5E) c -= 0xFEE0
     const prev = out.length ? out[out.length - 1] : 0
-    const next = i + 1 < s.length ? s.charCodeAt(i + 1) : 0
-    out.push(placeUnit(c, prev, next))
+    out.push(placeUnit(s.charCodeAt(i), prev, i + 1 < s.length ? s.charCodeAt(i + 1) : 0))
   }
   return String.fromCharCode(...out)
 }
@@ -51,7 +81,7 @@ export function municipalityEntries(root) {
     const f = l.split('\t')
     const pref = PREFS.indexOf(f[pi]) + 1
     if (pref <= 0) throw new Error(`unknown prefecture in ${f[ki]}`)
-    const city = placeFold(f[ci])
+    const city = placeFold(root, f[ci])
     add(city, pref, false)
     // A designated city's ward (code digit 3 is 1, name X市Y区): X市 is a lookup entry too
     const shi = city.indexOf('市')

@@ -5,6 +5,7 @@
 // once on first use and folded exactly as data/codegen/municipalities.mjs folds it for the WASM.
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
+import { COMPAT_RANGES, variantMap } from './name.js'
 
 export const E_ADDRESS = -30
 
@@ -78,17 +79,32 @@ function kanjiDigit(c: number): number {
 function kanjiUnit(c: number): number { return c === 0x5341 ? 10 : c === 0x767E ? 100 : c === 0x5343 ? 1000 : 0 }
 function isDigit(c: number): boolean { return c >= 0x30 && c <= 0x39 }
 
+/**
+ * Kanji as registries compare them: CJK compatibility ideographs to unified (NFKC), variants to
+ * their canonical form (髙 → 高, 﨑 → 崎, 龍 → 竜: data/tables/kanji-variants.tsv, as names);
+ * -1 for variation selectors and IVS (葛󠄀飾区 = 葛飾区), which are dropped.
+ */
+export function kanjiFold(cp: number): number {
+  if ((cp >= 0xFE00 && cp <= 0xFE0F) || (cp >= 0xE0100 && cp <= 0xE01EF)) return -1
+  if (cp < 0x2E80) return cp
+  if (COMPAT_RANGES.some(([lo, hi]) => cp >= lo && cp <= hi)) {
+    const m = [...String.fromCodePoint(cp).normalize('NFKC')]
+    if (m.length === 1) cp = m[0]!.codePointAt(0)!
+  }
+  return variantMap().get(cp) ?? cp
+}
+
 // ---- municipality table ------------------------------------------------------------------
 interface Muni { name: string; pref: number; unique: boolean; designated: boolean }
 let byFirst: Map<number, Muni[]> | undefined
 
-function placeFoldName(s: string): string {
+function placeFoldName(name: string): string {
+  const cps = [...name].map((ch) => kanjiFold(width(ch.codePointAt(0)!))).filter((c) => c >= 0)
+  const s = String.fromCodePoint(...cps)
   const out: number[] = []
   for (let i = 0; i < s.length; i++) {
-    let c = width(s.charCodeAt(i))
     const prev = out.length ? out[out.length - 1]! : 0
-    const next = i + 1 < s.length ? width(s.charCodeAt(i + 1)) : 0
-    out.push(placeUnit(c, prev, next))
+    out.push(placeUnit(s.charCodeAt(i), prev, i + 1 < s.length ? s.charCodeAt(i + 1) : 0))
   }
   return String.fromCharCode(...out)
 }
@@ -141,7 +157,13 @@ let numAscii = false // the number was ASCII digits
 function at(i: number): number { return i < n ? u[i]! : 0 }
 
 /** Step 1: width, spaces, hyphens, ー as hyphen unless it lengthens katakana, ケ/ノ between kanji. */
-function prepare(s: string): void {
+function prepare(raw: string): void {
+  // Kanji folded first, code point by code point (surrogate pairs and IVS never split)
+  let s = ''
+  for (const ch of raw) {
+    const c = kanjiFold(ch.codePointAt(0)!)
+    if (c >= 0) s += String.fromCodePoint(c)
+  }
   u = []
   for (let i = 0; i < s.length; i++) {
     let c = width(s.charCodeAt(i))
