@@ -14,7 +14,7 @@ import { NayoseError } from '../../src/errors.js'
 
 const CHUNK_CHARS = 1 << 20
 const NEEDS_QUOTES = /[",\r\n]/
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
+const REPLACEMENT = Buffer.from('\uFFFD', 'utf8')
 
 export function csvField(v: string): string {
   return NEEDS_QUOTES.test(v) ? '"' + v.replace(/"/g, '""') + '"' : v
@@ -35,28 +35,35 @@ export class CsvChunkWriter {
 
   get rows(): number { return this.#rows }
 
-  /** Adds a row; resolves at once unless a chunk had to wait for the disk. */
-  async write(row: readonly string[]): Promise<void> {
+  /**
+   * Adds a row. Returns a promise only when a full chunk goes to the disk (await it then);
+   * otherwise undefined, so a million rows do not cost a million promises.
+   * @example const p = w.write(row); if (p) await p
+   */
+  write(row: readonly string[]): Promise<void> | undefined {
     let line = ''
     for (let i = 0; i < row.length; i++) line += (i ? ',' : '') + csvField(row[i]!)
     this.#buf += line + '\r\n'
     this.#rows++
-    if (this.#buf.length >= CHUNK_CHARS) await this.#flush()
+    return this.#buf.length >= CHUNK_CHARS ? this.#flush() : undefined
   }
 
   async #flush(): Promise<void> {
     if (!this.#buf) return
     const chunk = this.#buf
     this.#buf = ''
-    // A split surrogate pair would be written as U+FFFD: a bug upstream, never silent output.
-    if (LONE_SURROGATE.test(chunk)) throw new NayoseError('NOT_ENCODABLE', 'a generated value holds a broken surrogate pair')
     let bytes: Buffer
     if (this.#encoding === 'cp932') {
+      // iconv-lite writes '?' for what CP932 cannot hold, and for a broken surrogate pair.
       bytes = iconv.encode(chunk, 'cp932')
       if (countByte(bytes, 0x3f) !== countChar(chunk, '?')) {
         throw new NayoseError('NOT_ENCODABLE', 'a generated value holds a character CP932 cannot encode')
       }
-    } else bytes = Buffer.from(chunk, 'utf8')
+    } else {
+      // A split surrogate pair becomes U+FFFD, which generated values never hold otherwise.
+      bytes = Buffer.from(chunk, 'utf8')
+      if (bytes.includes(REPLACEMENT)) throw new NayoseError('NOT_ENCODABLE', 'a generated value holds a broken surrogate pair')
+    }
     if (!this.#out.write(bytes)) await once(this.#out, 'drain')
   }
 

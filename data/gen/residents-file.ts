@@ -5,7 +5,10 @@ import { RESIDENT_COLUMNS, ResidentGenerator, type ResidentOptions, type Residen
 export async function generateResidents(out: string, opts: ResidentOptions): Promise<ResidentStats> {
   const g = new ResidentGenerator(opts)
   const w = new CsvChunkWriter(out, RESIDENT_COLUMNS, opts.encoding ?? 'utf8')
-  for (const row of g.rows()) await w.write(row)
+  for (const row of g.rows()) {
+    const p = w.write(row)
+    if (p) await p
+  }
   await w.close()
   return g.stats
 }
