@@ -64,7 +64,7 @@ describe.skipIf(!existsSync(join(root, 'dist/src/store/delta.js')))('kill -9 dur
       } else {
         await new Promise<void>((resolve) => p.stdout!.on('data', (b: Buffer) => { if (b.toString().includes('txn')) resolve() }))
         inTxn++
-        await new Promise((r) => setTimeout(r, Math.random() * 300 * round))
+        await new Promise((r) => setTimeout(r, Math.random() * 700 * round))
       }
       p.kill('SIGKILL')
       await exited
