@@ -45,7 +45,7 @@ export class WasmMatcher {
   rows = 0
   postings = 0
   /** Milliseconds spent reading rows (LMDB iteration + copy + core parse) and building postings. */
-  timings = { readMs: 0, buildMs: 0 }
+  timings = { readMs: 0, buildMs: 0, buildCpuMs: 0 }
 
   constructor() {
     this.core = instantiate()
@@ -84,9 +84,10 @@ export class WasmMatcher {
     }
     flush()
     this.rows = c.engineRows()
-    const t1 = performance.now()
+    const t1 = performance.now(), u1 = process.cpuUsage()
     this.postings = c.engineBuild()
-    this.timings = { readMs: t1 - t0, buildMs: performance.now() - t1 }
+    const u2 = process.cpuUsage(u1)
+    this.timings = { readMs: t1 - t0, buildMs: performance.now() - t1, buildCpuMs: (u2.user + u2.system) / 1000 }
     this.#ridPtr = c.ridColumnPtr()
   }
 
