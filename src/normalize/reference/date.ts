@@ -168,6 +168,8 @@ export function parseDate(s: string): number {
   if (at(pos) === 0x897F && at(pos + 1) === 0x66A6) { pos += 2; skipSpaces() }   // 西暦
   const era = readEra()
   if (era >= 0) {
+    // S.45.3.2, 昭.45.3.2: a dot after the era abbreviation
+    if (at(pos) === 0x2E && ((at(pos + 1) >= 0x30 && at(pos + 1) <= 0x39) || at(pos + 1) === 0x5143)) pos++
     skipSpaces()
     let year: number
     const start = pos
