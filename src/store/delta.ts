@@ -23,7 +23,8 @@ import { createProgress } from '../io/progress.js'
 import { RowEncoder, REJECT_COLUMNS } from './build.js'
 import { MAX_HISTORY, newVersion, writeManifestFile, type Manifest } from './manifest.js'
 import { tombstone } from './match-row.js'
-import { openEnv, readManifestFile, type Env } from './snapshot.js'
+import { openEnv, readManifestFile, type Env, type Snapshot } from './snapshot.js'
+import type { Database } from 'lmdb'
 import { REQUIRED_COLUMNS, validateDelta, type DeltaOp, type Reason } from './validate.js'
 
 /**
@@ -61,6 +62,29 @@ interface Op { line: number; raw: string; op: DeltaOp; resident_id: string; effe
 interface Rejected { line: number; reason: Reason; raw: string }
 
 const NAME_COLUMNS = ['name', 'name_kana', 'former_surname', 'former_surname_kana', 'alias', 'alias_kana', 'name_roman'] as const
+
+/** Key in `meta` of the changes a delta made (the version it made). */
+export function changesKey(version: string): string {
+  return `changes:${version}`
+}
+
+/**
+ * The changes from version `from` to the version `snapshot` reads, in order, when it descends
+ * from `from` by deltas still in its history; undefined otherwise (for example a rebuild).
+ */
+export function changesSince(snapshot: Snapshot, from: string): Change[] | undefined {
+  const m = snapshot.manifest()
+  if (m.version === from) return []
+  const start = m.deltas.findIndex((d) => d.parent === from)
+  if (start < 0) return undefined
+  const out: Change[] = []
+  for (const d of m.deltas.slice(start)) {
+    const c = snapshot.meta<Change[]>(changesKey(d.version))
+    if (!c) return undefined
+    out.push(...c)
+  }
+  return out
+}
 
 export function changeKind(before: ResidentRecord, after: ResidentRecord): ChangeKind {
   if (after.status !== before.status) {
@@ -159,13 +183,17 @@ export async function applyDelta(dir: string, csvPath: string, opts: DeltaOption
       if (!changes.length) { manifest = m; return }
       const now = new Date().toISOString()
       const version = newVersion(m.seq + 1, sha256 + now + m.version)
+      const history = [...m.deltas, {
+        version, parent: m.version, applied_at: now, source: { file: basename(csvPath), sha256 }, read,
+        applied: changes.length, rejected: read - changes.length, ops: opCounts,
+      }]
+      // The changes of each version in the history stay readable (EngineHost.reload replays them).
+      for (const old of history.slice(0, Math.max(0, history.length - MAX_HISTORY))) env.meta.removeSync(changesKey(old.version))
       manifest = {
         ...m, version, seq: m.seq + 1, parent: m.version, committed_at: now, counts, rows, tombstones,
-        deltas: [...m.deltas, {
-          version, applied_at: now, source: { file: basename(csvPath), sha256 }, read,
-          applied: changes.length, rejected: read - changes.length, ops: opCounts,
-        }].slice(-MAX_HISTORY),
+        deltas: history.slice(-MAX_HISTORY),
       }
+      ;(env.meta as unknown as Database<unknown, string>).putSync(changesKey(version), changes)
       env.meta.putSync('manifest', manifest)
     })
     const m = manifest!

@@ -17,6 +17,8 @@ export type StatusCounts = Record<ResidentStatus, number>
 
 export interface DeltaHistoryEntry {
   version: string
+  /** The version the delta applied to. */
+  parent: string
   applied_at: string
   source: { file: string; sha256: string }
   read: number

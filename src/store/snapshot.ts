@@ -192,6 +192,11 @@ export class Snapshot {
     return this.#env.records.get(residentId, { transaction: this.#live() })
   }
 
+  /** Another value of `meta` in this version (`changes:<version>` …). */
+  meta<T>(key: string): T | undefined {
+    return (this.#env.meta as unknown as Database<T, string>).get(key, { transaction: this.#live() })
+  }
+
   /** Live record count by status, from the manifest. */
   counts(): Manifest['counts'] {
     return this.#manifest.counts
