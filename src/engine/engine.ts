@@ -40,6 +40,7 @@ export class Engine {
   readonly stats: SnapshotStats
   readonly loadSeconds: number
   #matcher: WasmMatcher
+  #size = { rows: 0, live: 0, postings: 0 }
   #source: RowSource
   #opts: EngineOptions
   #absentMass: number
@@ -72,6 +73,7 @@ export class Engine {
     m.setParams(weightTable(this.params, this.stats))
     const prior = Math.min(Math.max(this.params.presentPrior, 1e-6), 1 - 1e-9)
     this.#absentMass = Math.max(live, 1) * (1 - prior) / prior
+    this.#size = { rows: m.rows, live: live, postings: m.postings }
     this.loadSeconds = (performance.now() - t0) / 1000
   }
 
@@ -93,7 +95,7 @@ export class Engine {
 
   /** Rows loaded (tombstones included) and postings built. */
   get size(): { rows: number; live: number; postings: number } {
-    return { rows: this.#matcher.rows, live: this.stats.rows, postings: this.#matcher.postings }
+    return this.#size
   }
 
   match(q: Query): EngineResult {
@@ -179,6 +181,8 @@ export class Engine {
   close(): void {
     if (this.#closed) return
     this.#closed = true
+    // Drop the instance so its linear memory can be collected even if this object lives on.
+    this.#matcher = undefined as unknown as WasmMatcher
     if (this.#opts.ownsSnapshot) this.#source.close?.()
   }
 }
