@@ -1,8 +1,10 @@
 // Running a server process: open the engine host and audit log, start, follow the config file
 // (client add/revoke take effect without a restart), stop gracefully on SIGTERM/SIGINT.
-import { unwatchFile, watchFile } from 'node:fs'
+import { existsSync, unwatchFile, watchFile } from 'node:fs'
+import { join } from 'node:path'
 import { pino, type Logger } from 'pino'
 import { NayoseError } from '../errors.js'
+import { EngineHost } from '../engine/host.js'
 import { AuditLog } from '../store/audit.js'
 import { NayoseServer } from './app.js'
 import { readConfig, resolvePaths, type ServerConfig } from './config.js'
@@ -10,18 +12,8 @@ import type { MatchHost } from './service.js'
 
 /** Opens the real EngineHost (src/engine/host.ts) on a snapshot directory. */
 export async function openEngineHost(dir: string): Promise<MatchHost> {
-  let mod: { EngineHost?: { open(dir: string): Promise<MatchHost> } }
-  const path = '../engine/host.js'
-  try {
-    mod = await import(path)
-  } catch (e) {
-    if ((e as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' && String((e as Error).message).includes('host')) {
-      throw new NayoseError('NOT_READY', 'the engine host (src/engine/host.ts, EngineHost) is not in this build yet: the server has nothing to match with')
-    }
-    throw e
-  }
-  if (!mod.EngineHost) throw new NayoseError('NOT_READY', 'src/engine/host.ts does not export EngineHost yet')
-  return mod.EngineHost.open(dir)
+  if (!existsSync(join(dir, 'data.mdb'))) throw new NayoseError('NO_SNAPSHOT', `no snapshot in ${dir} (build one with \`nayose snapshot build\`)`)
+  return await EngineHost.open(dir) as unknown as MatchHost
 }
 
 export interface RunOptions {
