@@ -58,7 +58,8 @@ export function syntheticRecords(n: number, seed = 1): Required<Pick<RecordLike,
     const v = r()
     const birth = v < 0.7 ? `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`
       : v < 0.85 ? `${y}${String(m).padStart(2, '0')}${String(d).padStart(2, '0')}`
-        : y >= 1990 ? `H${y - 1988}.${m}.${d}` : `昭和${y - 1925}年${m}月${d}日`
+        : y >= 1990 && y <= 2018 ? `H${y - 1988}.${m}.${d}`
+          : y >= 1927 && y <= 1988 ? `昭和${y - 1925}年${m}月${d}日` : `${y}/${m}/${d}`
     const addr = `${pick(TOWNS)}${1 + Math.floor(r() * 5)}丁目${1 + Math.floor(r() * 30)}番${1 + Math.floor(r() * 20)}号`
     out.push({ name: r() < 0.8 ? `${sn}　${gn}` : `${sn} ${gn}`, name_kana: kana, birth_date: birth, sex: r() < 0.5 ? '1' : '2', address: addr })
   }
