@@ -28,7 +28,7 @@ export const NATIONALITIES: Nationality[] = [
   { code: 'CN', share: 0.25, alias: 0.2,
     surnames: e('王/ワン/WANG 李/リ/LI 張/チャン/ZHANG 劉/リュウ/LIU 陳/チン/CHEN 楊/ヤン/YANG 趙/チョウ/ZHAO 黄/コウ/HUANG 周/シュウ/ZHOU 呉/ゴ/WU 徐/ジョ/XU 孫/ソン/SUN'),
     male: e('偉/ウェイ/WEI 強/チャン/QIANG 磊/レイ/LEI 軍/ジュン/JUN 洋/ヤン/YANG 勇/ヨン/YONG 傑/ジェ/JIE 明/ミン/MING 剛/ガン/GANG 輝/ホイ/HUI 浩/ハオ/HAO 建華/ジエンホア/JIANHUA'),
-    female: e('芳/ファン/FANG 敏/ミン/MIN 静/ジン/JING 麗/リー/LI 華/ホア/HUA 玲/リン/LING 霞/シア/XIA 紅/ホン/HONG 秀英/シウイン/XIUYING 桂英/グイイン/GUIYING 麗娟/リージュエン/LIJUAN 婷/ティン/TING') },
+    female: e('芳/ファン/FANG 敏/ミン/MIN 静/ジン/JING 麗/リー/LI 華/ホア/HUA 玲/リン/LING 霞/シア/XIA 紅/ホン/HONG 秀英/シウイン/XIUYING 桂英/グイイン/GUIYING 麗娟/リージュエン/LIJUAN 麗華/リーホア/LIHUA') },
   { code: 'VN', share: 0.16, alias: 0.03,
     surnames: r('グエン/NGUYEN チャン/TRAN レ/LE ファム/PHAM ホアン/HOANG ヴ/VU ダン/DANG ブイ/BUI ド/DO ゴ/NGO'),
     male: r('アン/AN ビン/BINH ドゥック/DUC フン/HUNG ミン/MINH ナム/NAM トゥアン/TUAN クアン/QUANG ロン/LONG タイン/THANH'),

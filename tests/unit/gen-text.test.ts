@@ -123,3 +123,12 @@ describe('csv output', () => {
     await expect(sjis.close()).rejects.toMatchObject({ code: 'NOT_ENCODABLE' })
   })
 })
+
+describe('foreign names', () => {
+  it('every listed name survives CP932 (the generator draws them in both encodings)', async () => {
+    const { NATIONALITIES } = await import('../../data/gen/foreign.js')
+    const { cp932Encodable } = await import('../../data/gen/encoding.js')
+    const bad = NATIONALITIES.flatMap((n) => [...n.surnames, ...n.male, ...n.female].flat()).filter((s) => s && !cp932Encodable(s))
+    expect(bad).toEqual([])
+  })
+})
