@@ -171,7 +171,7 @@ export function prepare(chars: usize, offs: usize): i32 {
   // It is compared as a reading only: a kana name says nothing about the registered kanji.
   if (hasName && allKatakana(scr(R_KEY), qKeyN)) {
     hasName = false
-    if (hasKana) { cntLoose = blockLength(K_NAME_LOOSE, qLooseH, 0); cntKey = 0; return 0 }
+    if (hasKana) { cntLoose = -1; cntKey = -1; return 0 }
     const kp = scr(R_TMP)
     memory.copy(kp, scr(R_KEY), <usize>qKeyN << 1)
     const n = qKeyN
@@ -182,8 +182,7 @@ export function prepare(chars: usize, offs: usize): i32 {
       kanaInto(kp, n + 1)
     } else kanaInto(kp, n)
   }
-  cntKey = hasName ? blockLength(K_NAME_KEY, qKeyH, 0) : 0
-  cntLoose = hasKana ? blockLength(K_NAME_LOOSE, qLooseH, 0) : 0
+  cntKey = -1; cntLoose = -1           // looked up on first need (nameWeight)
   return 0
 }
 
@@ -259,7 +258,7 @@ function gather(): void {
         probe(K_DATE_PFX_KEY, d, hStr(k, PFX_KEY_UNITS))
         probe(K_DATE_SFX_KEY, d, hStr(k + (<usize>(qKeyN - PFX_KEY_UNITS) << 1), PFX_KEY_UNITS))
       } else probe(K_DATE_PFX_KEY, d, hStr(k, qKeyN))
-      probe(K_DATE_SUR_KEY, d, qKeyH)            // a surname-only query
+      if (qKeySplit <= 0) probe(K_DATE_SUR_KEY, d, qKeyH)   // a surname-only query
       probe(K_KEY_YEAR, qKeyH, y); probe(K_KEY_MD, qKeyH, md)
     }
     if (hasKana) {
@@ -269,7 +268,7 @@ function gather(): void {
         probe(K_DATE_PFX_LOOSE, d, hStr(k, PFX_LOOSE_UNITS))
         probe(K_DATE_SFX_LOOSE, d, hStr(k + (<usize>(qLooseN - PFX_LOOSE_UNITS) << 1), PFX_LOOSE_UNITS))
       }
-      probe(K_DATE_SUR_LOOSE, d, qLooseH)
+      if (qLooseSplit <= 0) probe(K_DATE_SUR_LOOSE, d, qLooseH)
       probe(K_LOOSE_YEAR, qLooseH, y); probe(K_LOOSE_MD, qLooseH, md)
     }
   } else {
@@ -356,9 +355,11 @@ function nameWeight(): f64 {
   const l = lvName
   // Term frequency: u = (count + pseudo) / (rows + pseudoRows), both from params.
   if (l == N_EXACT || l == N_VARIANT || l == N_ALT) {
+    if (cntKey < 0) cntKey = blockLength(K_NAME_KEY, qKeyH, 0)
     return par(P_NAME + l) - (Math.log2(<f64>cntKey + par(P_TF_MIN)) - par(P_LOG2N))
   }
   if (l == N_KANA) {
+    if (cntLoose < 0) cntLoose = blockLength(K_NAME_LOOSE, qLooseH, 0)
     return par(P_NAME + l) - (Math.log2(<f64>cntLoose + par(P_TF_MIN)) - par(P_LOG2N))
   }
   return par(P_NAME + l)
