@@ -1,7 +1,8 @@
 // `npm start` = `nayose start`: the demo on a fresh clone. Generates a synthetic snapshot into
 // var/demo/ (git-ignored) the first time, writes a demo config whose tokens are fresh on every
 // start (printed once; pseudonym keys are kept so ids stay stable), and serves on 127.0.0.1.
-import { existsSync, mkdirSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { parse } from 'csv-parse/sync'
 import { join, resolve } from 'node:path'
 import type { Command } from 'commander'
 import { NayoseError } from '../../errors.js'
@@ -30,8 +31,16 @@ async function ensureSnapshot(dir: string, residents: number): Promise<string> {
   process.stderr.write(`nayose start: generated in ${((Date.now() - t0) / 1000).toFixed(1)} s; building the snapshot → ${snap}\n`)
   const s = await store.buildSnapshot(csv, snap, { synthetic: true, force: true })
   process.stderr.write(`nayose start: snapshot ${s.version}: ${s.loaded} loaded, ${s.rejected} rejected (${((Date.now() - t0) / 1000).toFixed(1)} s in all)\n`)
+  writeFileSync(join(dir, 'example-query.json'), JSON.stringify(exampleQuery(csv)) + '\n')
   rmSync(csv, { force: true })
   return snap
+}
+
+/** A query about the demo's first resident, written the way upstream systems write them. */
+function exampleQuery(csv: string): Record<string, string | number> {
+  const head = readFileSync(csv, 'utf8').split('\n', 2).join('\n')
+  const [r] = parse(head, { columns: true }) as Record<string, string>[]
+  return { qid: 1, name: r.name.replace(/[\s　]+/, ' '), birth_date: r.birth_date.replaceAll('-', ''), sex: r.sex === '1' ? '男' : '女', address: r.address }
 }
 
 export function register(program: Command): void {
@@ -54,6 +63,8 @@ export function register(program: Command): void {
       for (const [name, scope] of DEMO_CLIENTS) tokens.push([name, cfg.clients[name] ? rotateToken(cfg, name) : addClient(cfg, name, scope)])
       const admin = setAdminToken(cfg)
       writeConfig(file, cfg)
+      const exampleFile = join(dir, 'example-query.json')
+      const example = existsSync(exampleFile) ? JSON.parse(readFileSync(exampleFile, 'utf8')) : { qid: 1, name: '山田 太郎', birth_date: 'S45.3.2' }
       const port = parsePort(o.port) ?? parsePort(process.env.PORT) ?? 8787
       await runServer({
         configFile: file, snapshot, hostname: o.host, port, allowFallback: o.allowFallback, logLevel: o.logLevel,
@@ -67,7 +78,7 @@ export function register(program: Command): void {
             '',
             `Try:  curl -s ${url}/health`,
             `      curl -s -H 'authorization: Bearer ${tokens[0][1]}' -H 'content-type: application/json' \\`,
-            `           -d '{"q":[{"qid":1,"name":"山田 太郎","birth_date":"S45.3.2"}]}' ${url}/match`,
+            `           -d '${JSON.stringify({ q: [example] })}' ${url}/match`,
             `WebSocket: ws://${o.host}:${server.port}/ws, header "Authorization: Bearer <token>", binary msgpack {t:"match", q:[…]}`,
             'Ctrl-C stops (in-flight queries are finished first).',
             '',
