@@ -49,13 +49,16 @@ describe('gen delta', () => {
       expect(isValidMyNumber(a.my_number!)).toBe(true)
       expect(a.status).toBe('resident')
     }
-    // Babies join a household that exists, and are born by their registration date.
-    const babies = adds.filter((a) => a.birth_date! >= '2026-09-01')
-    expect(babies.length).toBeGreaterThan(50)
+    // Births join an existing household (the mother's) and are born at most 14 days before
+    // registration; move-ins get households of their own.
     const households = new Set([...residents.values()].map((r) => r.household_id))
+    const babies = adds.filter((a) => households.has(a.household_id))
+    expect(babies.length).toBe(Math.round(600 * DELTA_MIX.birth))
     for (const b of babies) {
-      expect(households.has(b.household_id)).toBe(true)
+      expect(b.birth_date! >= '2026-09-17').toBe(true)
       expect(b.birth_date! <= b.effective_date!).toBe(true)
+      const mother = [...residents.values()].find((r) => r.household_id === b.household_id && r.sex === '2' && r.name.split(/[ 　]/)[0] === b.name!.split(/[ 　]/)[0])
+      expect(mother, b.resident_id).toBeDefined()
     }
   })
 
