@@ -8,6 +8,9 @@
  * adjustment). Nothing here is ever fitted to a truth file.
  */
 
+import { readFileSync } from 'node:fs'
+import { NayoseError } from '../errors.js'
+
 /** Name sub-levels, in the order of assembly/query/match.ts N_*. */
 export const NAME_LEVELS = ['exact', 'variant', 'kana', 'alt', 'fuzzy', 'reading', 'partial', 'differ', 'missing'] as const
 export const BIRTH_LEVELS = ['exact', 'near', 'differ', 'missing'] as const
@@ -149,6 +152,19 @@ export function shrink(m: SnapshotStats, p: MatchParams): SnapshotStats {
     rows: m.rows, birthExact: mix(m.birthExact, r.birthExact), birthNear: mix(m.birthNear, r.birthNear), sexExact: mix(m.sexExact, r.sexExact),
     prefecture: mix(m.prefecture, r.prefecture), city: mix(m.city, r.city), town: mix(m.town, r.town), chome: mix(m.chome, r.chome), address: mix(m.address, r.address),
   }
+}
+
+/** Reads parameter overrides from a JSON file (e.g. `{"grade": {"confirmed": 0.9999}}`). */
+export function readParams(path: string): DeepPartial<MatchParams> {
+  let v: unknown
+  try {
+    v = JSON.parse(readFileSync(path, 'utf8'))
+  } catch (cause) {
+    throw new NayoseError('BAD_PARAMS', `cannot read parameters from ${path}`, { cause })
+  }
+  if (!v || typeof v !== 'object' || Array.isArray(v)) throw new NayoseError('BAD_PARAMS', `${path} must hold a JSON object`)
+  for (const k of Object.keys(v)) if (!(k in DEFAULT_PARAMS)) throw new NayoseError('BAD_PARAMS', `unknown parameter ${JSON.stringify(k)}`)
+  return v as DeepPartial<MatchParams>
 }
 
 /** Merges partial overrides into the defaults. */

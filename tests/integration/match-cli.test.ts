@@ -35,6 +35,15 @@ describe('nayose match', () => {
     expect(r.stdout).not.toContain('山田') // ids and codes only
   })
 
+  it('--params overrides the grade thresholds', () => {
+    writeFileSync(join(tmp, 'strict.json'), JSON.stringify({ grade: { confirmed: 1.01 } }))
+    const args = ['match', '--snapshot', snap, '--name', '山田 太郎', '--birth', '1970-03-02', '--sex', '1', '--address', '東京都千代田区霞が関1-3-1', '--json']
+    expect(JSON.parse(nayose(...args).stdout).grade).toBe('confirmed')
+    expect(JSON.parse(nayose(...args, '--params', join(tmp, 'strict.json')).stdout).grade).toBe('probable')
+    writeFileSync(join(tmp, 'bad.json'), JSON.stringify({ nonsense: 1 }))
+    expect(nayose(...args, '--params', join(tmp, 'bad.json')).stderr).toContain('BAD_PARAMS')
+  })
+
   it('a bad query exits 1 with the error code', () => {
     const r = nayose('match', '--snapshot', snap, '--name', '山田 太郎', '--birth', '1970-02-30')
     expect(r.status).toBe(1)

@@ -4,6 +4,7 @@ import type { Command } from 'commander'
 import { Engine } from '../../engine/engine.js'
 import { evaluate, formatReport, readQueries, readTruth } from '../../engine/evaluate.js'
 import { parseEncoding } from '../../io/csv.js'
+import { readParams } from '../../engine/params.js'
 
 export function register(program: Command): void {
   program.command('eval')
@@ -12,10 +13,11 @@ export function register(program: Command): void {
     .requiredOption('--queries <csv>', 'queries CSV (qid + SPEC §2 fields)')
     .requiredOption('--truth <csv>', 'truth CSV: qid,resident_id,category,corruptions')
     .option('--encoding <enc>', 'encoding of the queries file', 'utf8')
+    .option('--params <json>', 'scoring/grade parameter overrides (JSON file, see src/engine/params.ts)')
     .option('--json', 'print the report as JSON')
-    .action(async (o: { snapshot: string; queries: string; truth: string; encoding: string; json?: boolean }) => {
+    .action(async (o: { snapshot: string; queries: string; truth: string; encoding: string; params?: string; json?: boolean }) => {
       const t0 = performance.now()
-      const engine = Engine.openDir(o.snapshot)
+      const engine = Engine.openDir(o.snapshot, o.params ? { params: readParams(o.params) } : {})
       const loadS = (performance.now() - t0) / 1000
       try {
         const qs = await readQueries(o.queries, parseEncoding(o.encoding))

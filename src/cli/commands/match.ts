@@ -4,6 +4,7 @@ import { NayoseError } from '../../errors.js'
 import { Engine } from '../../engine/engine.js'
 import { readEncryptionKey } from '../../store/snapshot.js'
 import { explainResult } from '../../engine/explain.js'
+import { readParams } from '../../engine/params.js'
 import type { Query } from '../../engine/types.js'
 
 interface MatchOpts {
@@ -17,6 +18,7 @@ interface MatchOpts {
   residentId?: string
   limit?: string
   json?: boolean
+  params?: string
   explainNone?: boolean
   encryptionKeyFile?: string
 }
@@ -35,6 +37,7 @@ export function register(program: Command): void {
     .option('--limit <n>', 'candidates shown (default 3)')
     .option('--explain-none', 'show the weak candidates of a `none` answer too')
     .option('--encryption-key-file <file>', 'key of an encrypted snapshot')
+    .option('--params <json>', 'scoring/grade parameter overrides (JSON file, see src/engine/params.ts)')
     .option('--json', 'print the result as JSON')
     .action((o: MatchOpts) => {
       const q: Query = {}
@@ -51,7 +54,7 @@ export function register(program: Command): void {
         q.limit = n
       }
       const key = o.encryptionKeyFile ? readEncryptionKey(o.encryptionKeyFile) : undefined
-      const engine = Engine.openDir(o.snapshot, { explainNone: !!o.explainNone, ...(key ? { encryptionKey: key } : {}) })
+      const engine = Engine.openDir(o.snapshot, { explainNone: !!o.explainNone, ...(key ? { encryptionKey: key } : {}), ...(o.params ? { params: readParams(o.params) } : {}) })
       try {
         const [d] = engine.matchDetailed([q])
         if (o.json) process.stdout.write(JSON.stringify(d!.result, null, 2) + '\n')
