@@ -1,10 +1,12 @@
 /**
  * In-process bulk collation (issue 5 §6): reader → batcher → worker pool → ordered writer.
  *
- * - The main thread parses the query CSV (src/io/csv.ts) into plain query objects, in batches
- *   of `batch` rows, each with a sequence number.
- * - `workers` worker threads (src/collate/worker.ts) each hold the snapshot in their own Engine
- *   and turn a batch into its encoded output rows; the bytes come back transferred.
+ * - The main thread cuts the query file into batches of `batch` whole CSV records as raw bytes
+ *   (split.ts: a byte scan, no decoding or parsing), each with a sequence number.
+ * - `workers` worker threads (worker.ts) each hold the snapshot in their own Engine and turn a
+ *   batch into its encoded output rows (decode, parse.ts, match, format.ts, encode); bytes move
+ *   by transfer both ways. (Parsing on the main thread with csv-parse cost ~9 µs per row, as
+ *   much as matching: it made the main thread the bottleneck. See docs/collate.md.)
  * - The writer appends batches strictly in sequence order (a reorder buffer holds early ones)
  *   with one write per batch, so the file only ever grows by whole rows.
  * - At most `inFlight` batches are outstanding (read but not written): memory stays flat
@@ -19,13 +21,12 @@
 import { closeSync, openSync, writeSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { NayoseError } from '../errors.js'
-import type { Query } from '../engine/types.js'
-import { openCsv, type Encoding } from '../io/csv.js'
+import type { Encoding } from '../io/csv.js'
 import { createProgress } from '../io/progress.js'
 import { HEADER_LINE } from './format.js'
-import type { RowError } from './messages.js'
 import { WorkerPool } from './pool.js'
 import { resumePoint } from './resume.js'
+import { readHeader, splitRecords } from './split.js'
 
 /** SPEC §2 query fields read from the CSV header. */
 export const QUERY_COLUMNS = ['name', 'name_kana', 'birth_date', 'sex', 'address', 'my_number', 'resident_id'] as const
@@ -83,15 +84,19 @@ export async function collate(opts: CollateOptions): Promise<CollateSummary> {
   const outEncoding = opts.outEncoding ?? encoding
 
   // Header first: a bad query file must not truncate an existing output.
-  const reader = await openCsv(opts.queries, { encoding })
-  const hasQid = reader.header.includes('qid')
-  const fields = QUERY_COLUMNS.filter((c) => reader.header.includes(c))
+  const header = await readHeader(opts.queries, encoding)
+  const names = header.names
+  const qidColumn = names.indexOf('qid')
+  const fields = QUERY_COLUMNS.filter((c) => names.includes(c)).map((c): [string, number] => [c, names.indexOf(c)])
   if (!fields.length) throw new NayoseError('BAD_HEADER', `${opts.queries} names none of the query columns (qid, ${QUERY_COLUMNS.join(', ')})`)
-  const unknown = reader.header.filter((h) => h !== 'qid' && !(QUERY_COLUMNS as readonly string[]).includes(h))
+  const unknown = names.filter((h) => h !== 'qid' && !(QUERY_COLUMNS as readonly string[]).includes(h))
   if (unknown.length) log(`collate: ignoring unknown column(s): ${unknown.join(', ')}`)
-  if (!hasQid) log('collate: no qid column: qid is the data row number (1 = first row after the header)')
+  if (qidColumn < 0) log('collate: no qid column: qid is the data row number (1 = first row after the header)')
 
-  const pool = new WorkerPool(workers, { snapshot: opts.snapshot, encoding: outEncoding, limit: opts.limit, encryptionKeyFile: opts.encryptionKeyFile })
+  const pool = new WorkerPool(workers, {
+    snapshot: opts.snapshot, encoding, outEncoding, columns: names.length, qidColumn, fields,
+    ...(opts.limit !== undefined ? { limit: opts.limit } : {}), ...(opts.encryptionKeyFile ? { encryptionKeyFile: opts.encryptionKeyFile } : {}),
+  })
   let fd = -1
   try {
     const ready = pool.ready()
@@ -104,26 +109,26 @@ export async function collate(opts: CollateOptions): Promise<CollateSummary> {
     fd = openSync(opts.out, point ? 'a' : 'w')
     if (!point) writeSync(fd, HEADER_LINE)
 
-    const progress = createProgress({ label: 'collate', total: reader.size, unit: 'B', items: 'queries', quiet: opts.quiet })
+    const progress = createProgress({ label: 'collate', total: header.size, unit: 'B', items: 'queries', quiet: opts.quiet })
     const grades: Record<string, number> = {}
-    let written = 0
-    const pending = new Map<number, { bytes: Uint8Array; grades: Record<string, number> }>()
+    let written = 0, readTo = header.bytes
+    const pending = new Map<number, { bytes: Uint8Array; grades: Record<string, number>; rows: number }>()
     let nextWrite = 0, nextSeq = 0
     let wake: (() => void) | undefined
     const notify = () => { const w = wake; wake = undefined; w?.() }
     let failure: Error | undefined
 
-    pool.onDone = (seq, bytes, g, count) => {
-      pending.set(seq, { bytes, grades: g })
+    pool.onDone = (seq, bytes, g, rows) => {
+      pending.set(seq, { bytes, grades: g, rows })
       while (pending.has(nextWrite)) {
         const b = pending.get(nextWrite)!
         pending.delete(nextWrite)
         writeAll(fd, b.bytes)
         for (const k in b.grades) grades[k] = (grades[k] ?? 0) + b.grades[k]!
+        written += b.rows
         nextWrite++
       }
-      written += count
-      progress.update(reader.bytesRead(), skip + written)
+      progress.update(readTo, skip + written)
       notify()
     }
     pool.onFatal = (e) => { failure ??= e; notify() }
@@ -133,37 +138,15 @@ export async function collate(opts: CollateOptions): Promise<CollateSummary> {
       if (failure) throw failure
     }
 
-    let qids: string[] = [], queries: (Query | RowError)[] = []
-    const dispatch = async () => {
+    for await (const b of splitRecords(opts.queries, header.bytes, batchSize, skip, opts.signal)) {
       await waitFor(() => nextSeq - nextWrite < inFlight)
-      pool.submit({ t: 'batch', seq: nextSeq++, qids, queries })
-      qids = []; queries = []
+      pool.submit({ t: 'batch', seq: nextSeq++, bytes: b.bytes, records: b.records, firstRow: b.firstRow, ...(b.error ? { error: b.error } : {}) })
+      readTo = b.end
+      if (opts.signal?.aborted) break
     }
-
-    let n = 0
-    for await (const row of reader.rows) {
-      n++
-      if (n <= skip) continue
-      if (opts.signal?.aborted || failure) break
-      qids.push(hasQid ? (row.fields.qid ?? '') : String(n))
-      if (row.error) queries.push({ code: row.error.code, message: row.error.message })
-      else {
-        const q: Query = {}
-        for (const f of fields) {
-          const v = row.fields[f]
-          if (v) q[f] = v
-        }
-        queries.push(q)
-      }
-      if (queries.length >= batchSize) await dispatch()
-    }
-    if (queries.length && !failure) await dispatch()
     await waitFor(() => nextWrite === nextSeq)
     const info = await ready
     progress.stop()
-    if (point?.lastSnapshot && point.lastSnapshot !== info.version) {
-      log(`collate: warning: rows before the resume point were computed on snapshot ${point.lastSnapshot}, the rest on ${info.version}`)
-    }
     return {
       rows: written, skipped: skip, grades, snapshot: info.version, workers,
       seconds: (performance.now() - t0) / 1000, loadSeconds: info.loadSeconds,

@@ -35,9 +35,8 @@ export class WorkerPool {
     worker.on('message', (m: WorkerReply) => {
       if (m.t === 'ready') resolveReady({ version: m.version, loadSeconds: m.loadSeconds })
       else if (m.t === 'done') {
-        const count = outstanding.get(m.seq) ?? 0
         outstanding.delete(m.seq)
-        this.onDone(m.seq, m.bytes, m.grades, count)
+        this.onDone(m.seq, m.bytes, m.grades, m.rows)
       } else if (m.t === 'fatal') fail(new NayoseError(m.code, m.message))
     })
     worker.on('error', (e) => fail(e instanceof NayoseError ? e : new NayoseError('WORKER_FAILED', `collate worker failed: ${e.message}`, { cause: e })))
@@ -58,8 +57,8 @@ export class WorkerPool {
   submit(b: BatchMessage): void {
     let best = this.#slots[0]!
     for (const s of this.#slots) if (s.outstanding.size < best.outstanding.size) best = s
-    best.outstanding.set(b.seq, b.queries.length)
-    best.worker.postMessage(b)
+    best.outstanding.set(b.seq, b.records)
+    best.worker.postMessage(b, b.bytes.byteLength ? [b.bytes.buffer as ArrayBuffer] : [])
   }
 
   async close(): Promise<void> {

@@ -9,7 +9,7 @@
  * bytes `"` (0x22), CR and LF never occur inside a Shift_JIS double-byte character.
  *
  * @example
- * const p = resumePoint('results.csv', HEADER_LINE)  // {rows: 41234, bytes: 5120443, lastSnapshot: 'v3'} or null
+ * const p = resumePoint('results.csv', HEADER_LINE)  // {rows: 41234, bytes: 5120443, truncated: 0} or null
  */
 import { closeSync, existsSync, fstatSync, ftruncateSync, openSync, readSync } from 'node:fs'
 import { NayoseError } from '../errors.js'
@@ -21,8 +21,6 @@ export interface ResumePoint {
   bytes: number
   /** Bytes of a torn last row that were removed. */
   truncated: number
-  /** Last field of the last complete row (the snapshot version it was computed on), if any. */
-  lastSnapshot?: string
 }
 
 const BLOCK_BYTES = 1 << 20
@@ -38,7 +36,7 @@ export function resumePoint(path: string, header: string): ResumePoint | null {
   try {
     const size = fstatSync(fd).size
     const buf = Buffer.allocUnsafe(BLOCK_BYTES)
-    let pos = 0, inQuote = false, records = 0, lastEnd = 0, prevEnd = 0
+    let pos = 0, inQuote = false, records = 0, lastEnd = 0
     let headerChecked = false
     while (pos < size) {
       const n = readSync(fd, buf, 0, Math.min(BLOCK_BYTES, size - pos), pos)
@@ -48,7 +46,6 @@ export function resumePoint(path: string, header: string): ResumePoint | null {
         if (b === 0x22) inQuote = !inQuote
         else if (b === 0x0a && !inQuote) {
           records++
-          prevEnd = lastEnd
           lastEnd = pos + i + 1
         }
       }
@@ -65,14 +62,7 @@ export function resumePoint(path: string, header: string): ResumePoint | null {
     if (records === 0) { ftruncateSync(fd, 0); return null }
     const truncated = size - lastEnd
     if (truncated > 0) ftruncateSync(fd, lastEnd)
-    const p: ResumePoint = { rows: records - 1, bytes: lastEnd, truncated }
-    if (records > 1) {
-      const line = Buffer.alloc(Math.min(lastEnd - prevEnd, 4096))
-      readSync(fd, line, 0, line.length, lastEnd - line.length)
-      const text = line.toString('latin1').replace(/\r?\n$/, '')
-      p.lastSnapshot = text.slice(text.lastIndexOf(',') + 1)
-    }
-    return p
+    return { rows: records - 1, bytes: lastEnd, truncated }
   } finally {
     closeSync(fd)
   }

@@ -1,24 +1,25 @@
 /**
  * Worker thread of `nayose collate` (src/collate/pool.ts starts one per core). Opens the snapshot
- * and its own Engine (own WASM instance) once, then answers batches: queries in, the batch's
- * output rows out as encoded bytes (transferred, not copied), so the main thread only writes.
+ * and its own Engine (own WASM instance) once, then turns batches of raw CSV records into
+ * encoded output rows: decode → parse (parse.ts) → Engine.matchBatch → format (format.ts) →
+ * encode. Both directions move bytes by transfer, so the main thread only cuts and writes.
  *
- * Messages — in: `{t:'batch', seq, qids, queries}` where `queries[i]` is a Query or a
- * `{code, message}` for a row the reader already rejected; out: `{t:'ready', version, rows,
- * loadSeconds}` once, then `{t:'done', seq, bytes, grades}` per batch, or `{t:'fatal', code,
- * message}` (then the worker exits).
+ * Messages (messages.ts) — in: BatchMessage; out: `ready` once, then `done` per batch, or
+ * `fatal` (then the worker exits).
  */
 import { parentPort, workerData } from 'node:worker_threads'
 import iconv from 'iconv-lite'
 import { Engine } from '../engine/engine.js'
-import type { EngineResult, Query } from '../engine/types.js'
+import type { Query } from '../engine/types.js'
 import { readEncryptionKey } from '../store/snapshot.js'
 import { errorLine, resultLine } from './format.js'
+import { parseRecords } from './parse.js'
 import type { BatchMessage, WorkerInit, WorkerReply } from './messages.js'
 
 const init = workerData as WorkerInit
 const port = parentPort!
 const send = (m: WorkerReply, transfer?: ArrayBuffer[]) => port.postMessage(m, transfer ?? [])
+const utf8 = new TextDecoder('utf-8')
 
 let engine: Engine
 try {
@@ -26,46 +27,62 @@ try {
   engine = Engine.openDir(init.snapshot, key ? { encryptionKey: key } : {})
   send({ t: 'ready', version: engine.version, rows: engine.size.live, loadSeconds: engine.loadSeconds })
 } catch (e) {
+  fatal(e, 'CANNOT_OPEN')
+}
+
+function fatal(e: unknown, code: string): never {
   const err = e as { code?: string; message?: string }
-  send({ t: 'fatal', code: err.code ?? 'CANNOT_OPEN', message: err.message ?? String(e) })
+  send({ t: 'fatal', code: err.code ?? code, message: err.message ?? String(e) })
   process.exit(1)
 }
 
 port.on('message', (m: BatchMessage) => {
   try {
-    const good: Query[] = []
-    const at: number[] = []
-    for (let i = 0; i < m.queries.length; i++) {
-      const q = m.queries[i]!
-      if ('code' in q) continue
-      if (init.limit !== undefined) (q as Query).limit = init.limit
-      at.push(i)
-      good.push(q as Query)
-    }
-    const results: EngineResult[] = good.length ? engine.matchBatch(good) : []
     const grades: Record<string, number> = {}
     let text = ''
-    let k = 0
-    for (let i = 0; i < m.queries.length; i++) {
-      const q = m.queries[i]!
-      if (at[k] === i) {
-        const r = results[k++]!
-        grades[r.grade] = (grades[r.grade] ?? 0) + 1
-        text += resultLine(m.qids[i]!, r)
-      } else {
-        const e = q as { code: string; message: string }
-        grades.error = (grades.error ?? 0) + 1
-        text += errorLine(m.qids[i]!, e.code, e.message, engine.version)
+    if (m.error) {
+      grades.error = 1
+      text = errorLine(String(m.firstRow), m.error.code, m.error.message, engine.version)
+    } else {
+      const src = init.encoding === 'cp932' ? iconv.decode(Buffer.from(m.bytes.buffer, m.bytes.byteOffset, m.bytes.length), 'cp932') : utf8.decode(m.bytes)
+      const rows = parseRecords(src, init.columns, init.encoding)
+      if (rows.length !== m.records) throw new Error(`batch ${m.seq}: parsed ${rows.length} rows where the splitter cut ${m.records}`)
+      const qids: string[] = new Array(rows.length)
+      const good: Query[] = []
+      const at: number[] = []
+      for (let i = 0; i < rows.length; i++) {
+        const r = rows[i]!
+        qids[i] = init.qidColumn >= 0 ? (r.fields[init.qidColumn] ?? '') : String(m.firstRow + i)
+        if (r.error) continue
+        const q: Query = {}
+        for (const [f, c] of init.fields) {
+          const v = r.fields[c]
+          if (v) (q as Record<string, string>)[f] = v
+        }
+        if (init.limit !== undefined) q.limit = init.limit
+        at.push(i)
+        good.push(q)
+      }
+      const results = good.length ? engine.matchBatch(good) : []
+      let k = 0
+      for (let i = 0; i < rows.length; i++) {
+        if (at[k] === i) {
+          const r = results[k++]!
+          grades[r.grade] = (grades[r.grade] ?? 0) + 1
+          text += resultLine(qids[i]!, r)
+        } else {
+          const e = rows[i]!.error!
+          grades.error = (grades.error ?? 0) + 1
+          text += errorLine(qids[i]!, e.code, e.message, engine.version)
+        }
       }
     }
-    const buf = init.encoding === 'cp932' ? iconv.encode(text, 'cp932') : Buffer.from(text, 'utf8')
+    const buf = init.outEncoding === 'cp932' ? iconv.encode(text, 'cp932') : Buffer.from(text, 'utf8')
     // A fresh ArrayBuffer to transfer: small Buffers share Node's pool.
     const bytes = new Uint8Array(buf.length)
     bytes.set(buf)
-    send({ t: 'done', seq: m.seq, bytes, grades }, [bytes.buffer])
+    send({ t: 'done', seq: m.seq, rows: m.records, bytes, grades }, [bytes.buffer])
   } catch (e) {
-    const err = e as { code?: string; message?: string }
-    send({ t: 'fatal', code: err.code ?? 'WORKER_FAILED', message: err.message ?? String(e) })
-    process.exit(1)
+    fatal(e, 'WORKER_FAILED')
   }
 })

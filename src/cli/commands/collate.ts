@@ -34,7 +34,7 @@ export function register(program: Command): void {
     .description('match every query of a CSV file (SPEC §2 columns + qid) against a snapshot; one result row per query, in input order')
     .argument('<queries>', 'query CSV: header naming qid and any of name, name_kana, birth_date, sex, address, my_number, resident_id')
     .option('--snapshot <dir>', 'snapshot directory (in-process collation)')
-    .requiredOption('--out <file>', 'results CSV: qid,grade,resident_id,probability,agreement,candidates,error,snapshot')
+    .requiredOption('--out <file>', 'results CSV: qid,grade,resident_id,probability,agreement,candidates,error')
     .option('--workers <n>', `worker threads, each with its own engine (default: cores, here ${availableParallelism()})`)
     .option('--resume', 'continue an interrupted run: keep the complete rows of --out, skip as many queries, append')
     .option('--encoding <enc>', 'encoding of the query file: utf8 or cp932', 'utf8')

@@ -1,0 +1,74 @@
+// The collate splitter (main thread, raw bytes) and the worker's record parser must agree with
+// each other and with csv-parse on every file: same rows, same fields, in order.
+import { describe, expect, it } from 'vitest'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import fc from 'fast-check'
+import { parse } from 'csv-parse/sync'
+import { parseRecords } from '../../src/collate/parse.js'
+import { readHeader, splitRecords } from '../../src/collate/split.js'
+
+const tmp = mkdtempSync(join(tmpdir(), 'nayose-collate-parse-'))
+let fileNo = 0
+
+async function viaSplitter(text: string | Buffer, batch: number, skip = 0) {
+  const path = join(tmp, `f${fileNo++}.csv`)
+  writeFileSync(path, text)
+  const h = await readHeader(path, 'utf8')
+  const rows: { row: number; fields: string[]; error?: string }[] = []
+  for await (const b of splitRecords(path, h.bytes, batch, skip)) {
+    if (b.error) { rows.push({ row: b.firstRow, fields: [], error: b.error.code }); continue }
+    const parsed = parseRecords(Buffer.from(b.bytes).toString('utf8'), h.names.length, 'utf8')
+    expect(parsed.length).toBe(b.records)
+    parsed.forEach((p, i) => rows.push({ row: b.firstRow + i, fields: p.fields, ...(p.error ? { error: p.error.code } : {}) }))
+  }
+  return { header: h.names, rows }
+}
+
+const cell = fc.oneof(
+  fc.constantFrom('', '山田 太郎', 'ﾔﾏﾀﾞ', '1970-03-02', 'a"b', ',', '\n', '\r\n', '""', ' x ', '東京都千代田区1-1'),
+  fc.string({ maxLength: 6 }),
+)
+const quoteIfNeeded = (s: string) => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s)
+
+describe('collate CSV splitter + parser', () => {
+  it('agree with csv-parse on well-formed files of any shape, any batch size, LF or CRLF', async () => {
+    await fc.assert(fc.asyncProperty(
+      fc.array(fc.array(cell, { minLength: 3, maxLength: 3 }), { maxLength: 30 }), fc.integer({ min: 1, max: 7 }), fc.boolean(), fc.boolean(),
+      async (records, batch, crlf, trailingEol) => {
+        const eol = crlf ? '\r\n' : '\n'
+        const lines = ['qid,name,birth_date', ...records.map((r) => r.map(quoteIfNeeded).join(','))]
+        // a record that is one empty unquoted field would be an empty line: csv-parse skips those too
+        const text = lines.join(eol) + (trailingEol ? eol : '')
+        const expected = (parse(text, { skip_empty_lines: true, relax_column_count: true }) as string[][]).slice(1)
+        const got = await viaSplitter(text, batch)
+        expect(got.rows.map((r) => r.fields)).toEqual(expected)
+        expect(got.rows.map((r) => r.row)).toEqual(expected.map((_, i) => i + 1))
+      }), { numRuns: 150 })
+  })
+
+  it('skips empty lines, counts rows from 1, flags column counts and broken quotes, honours skip', async () => {
+    const text = '\uFEFFQID, Name ,sex\n\nq1,a,1\r\n\r\nq2,"b\nc",2\nq3,x\nq4,y,1,extra\nq5,"open"junk,1\nq6,z,2'
+    const got = await viaSplitter(text, 2)
+    expect(got.header).toEqual(['qid', 'name', 'sex'])
+    expect(got.rows).toEqual([
+      { row: 1, fields: ['q1', 'a', '1'] },
+      { row: 2, fields: ['q2', 'b\nc', '2'] },
+      { row: 3, fields: ['q3', 'x'], error: 'MISSING_COLUMNS' },
+      { row: 4, fields: ['q4', 'y', '1', 'extra'], error: 'EXTRA_COLUMNS' },
+      { row: 5, fields: ['q5', 'openjunk', '1'], error: 'BAD_CSV' },
+      { row: 6, fields: ['q6', 'z', '2'] },
+    ])
+    const skipped = await viaSplitter(text, 4, 4)
+    expect(skipped.rows.map((r) => r.row)).toEqual([5, 6])
+    const unclosed = await viaSplitter('qid,name\nq1,a\nq2,"never closed\nq3,b\n', 10)
+    expect(unclosed.rows.map((r) => [r.row, r.error])).toEqual([[1, undefined], [2, 'BAD_CSV']])
+  })
+
+  it('bad UTF-8 bytes flag their row only', async () => {
+    const text = Buffer.concat([Buffer.from('qid,name\nq1,a\nq2,'), Buffer.from([0xe5, 0x31]), Buffer.from('\nq3,c\n')])
+    const got = await viaSplitter(text, 10)
+    expect(got.rows.map((r) => r.error)).toEqual([undefined, 'BAD_ENCODING', undefined])
+  })
+})
