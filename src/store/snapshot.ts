@@ -57,7 +57,8 @@ export function openEnv(dir: string, opts: OpenOptions = {}): Env {
   return {
     root,
     meta: root.openDB<Manifest, string>('meta', {}),
-    records: root.openDB<ResidentRecord, string>('records', {}),
+    // plain msgpack maps (no shared structures): the build spools records pre-encoded
+    records: root.openDB<ResidentRecord, string>('records', { useRecords: false, mapsAsObjects: true } as never),
     rows: root.openDB<Uint8Array, number>('rows', { keyEncoding: 'uint32', encoding: 'binary' }),
     ids: root.openDB<number, string>('ids', {}),
   }
