@@ -61,7 +61,7 @@ export class HouseholdModel {
     // Families bring several children each: correct the youngest child's age weights until the
     // simulated population matches the pyramid at young ages too (a few rounds suffice).
     const total = this.#pop.reduce((s, x) => s + x, 0)
-    for (let round = 0; round < 3; round++) {
+    for (let round = 0; round < 6; round++) {
       const sim = this.#simulate(new Rng(round, 'household-calibration-round'), 10000)
       for (let a = 0; a < childWeights.length; a++) {
         if (sim[a]! > 0) childWeights[a]! *= Math.min(2, Math.max(0.5, this.#pop[a]! / total / sim[a]!))
@@ -101,7 +101,7 @@ export class HouseholdModel {
     const weights: number[] = []
     for (let a = 0; a <= MAX_AGE; a++) {
       const need = (perHousehold * this.#pop[a]!) / total - familyShare * family[a]!
-      weights.push(a < 18 ? 0 : Math.max(need, this.#pop[a]! / total * 0.05))
+      weights.push(a < 18 ? 0 : Math.max(need, this.#pop[a]! / total * 0.005))
     }
     return weights
   }
