@@ -48,7 +48,7 @@ export const CORRUPTION_DEFAULTS = {
   'address-missing': 0.05,
   /** an old address: the person moved since (within the municipality 60 %, elsewhere 40 %) */
   'address-old': 0.03,
-  /** address in another notation (digits/漢数字, full-width, hyphens, no 都道府県, spaces, ケ/ヶ, 大字) */
+  /** address in another notation (digits/漢数字, full-width, hyphens, no 都道府県, spaces, ケ/ヶ/が, 大字) */
   'address-notation': 0.3,
   /** the query carries the person's my_number (not a corruption: a field most queries lack) */
   'my-number': 0.05,
@@ -266,8 +266,8 @@ export function renotate(rng: Rng, address: string): string {
     (s) => s.replace(/\d/g, (d) => String.fromCharCode(d.charCodeAt(0) + 0xfee0)),
     // spaces between the parts added or removed
     (s) => (/ /.test(s.replace(/ [^ ]*$/, '')) ? s.replace(/^(\S+) (\S+) (\S+)/, '$1$2$3') : s.replace(PREFECTURE, (p) => p.trim() + ' ')),
-    // ケ/ヶ/が
-    (s) => s.replace(/[ケヶ]/, (c) => (c === 'ケ' ? 'ヶ' : 'ケ')),
+    // ケ/ヶ/が between kanji (旭ヶ丘, 旭ケ丘, 旭が丘)
+    (s) => s.replace(/(?<=\p{Script=Han})[ケヶが](?=\p{Script=Han})/u, (c) => rng.pick(['ケ', 'ヶ', 'が'].filter((x) => x !== c))),
     // 大字 dropped
     (s) => s.replace(/大字/, ''),
   ]

@@ -79,6 +79,18 @@ describe('addresses', () => {
     expect(kanjiNumber(23)).toBe('二十三')
   })
 
+  it('renotation swaps ケ/ヶ/が between kanji', () => {
+    const rng = new Rng(4)
+    const seen = new Set<string>()
+    for (let i = 0; i < 300; i++) {
+      const r = renotate(rng, '神奈川県茅ヶ崎市旭ヶ丘4丁目10番10号')
+      const m = /茅(.)崎市旭(.)丘/.exec(r.replace(/^神奈川県\s?/, '神奈川県'))
+      if (m) seen.add(m[1]! + m[2]!)
+    }
+    expect([...seen].some((x) => x.includes('が'))).toBe(true)
+    expect([...seen].some((x) => x.includes('ケ'))).toBe(true)
+  })
+
   it('renotation changes the string but keeps its digits', () => {
     const rng = new Rng(2)
     const a = '東京都新宿区西新宿二丁目8番1号'
