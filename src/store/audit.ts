@@ -45,8 +45,9 @@ type LogKey = [number, number, number] // [time ms, writer id, counter]
 /** One frame: disclosures grouped by (client, fields, via), flattened as [rid, qid, id, …]. */
 interface LogRecord { g: { c: string; f: string[]; v: Disclosure['via']; e: (string | number | null)[] }[] }
 
-const INDEX_STEP = 20_000 // log records indexed per step
-const RECENT_MAX = 1_000_000
+const INDEX_STEP_ENTRIES = 4096 // disclosures indexed per step (one short write transaction each)
+const RECENT_MAX = 200_000
+const SEEN_MAX = 500_000
 
 /**
  * @example
@@ -65,6 +66,7 @@ export class AuditLog {
   #counter = 0
   #lastCommit: Promise<unknown> = Promise.resolve()
   #recent = new Map<string, string>() // client \0 id → resident, until indexed
+  #seen = new Set<string>()            // pseudonyms already indexed (skip rewriting them)
   #timer: NodeJS.Timeout | undefined
   #indexing: Promise<void> | undefined
   #closed = false
@@ -158,13 +160,11 @@ export class AuditLog {
   }
 
   /** Log records past the indexer's watermark. */
-  *#tail(limit?: number): Iterable<{ key: LogKey; value: LogRecord }> {
+  *#tail(): Iterable<{ key: LogKey; value: LogRecord }> {
     const wm = this.#meta.get('indexed')
-    let n = 0
     for (const e of this.#log.getRange(wm ? { start: wm } : {})) {
       if (wm && e.key[0] === wm[0] && e.key[1] === wm[1] && e.key[2] === wm[2]) continue
       yield e
-      if (limit !== undefined && ++n >= limit) return
     }
   }
 
@@ -176,17 +176,26 @@ export class AuditLog {
       let more = false
       await this.#env.transaction(() => {
         let last: LogKey | undefined, n = 0
-        for (const { key, value } of this.#tail(INDEX_STEP)) {
+        for (const { key, value } of this.#tail()) {
           for (const grp of value.g) for (let i = 0; i < grp.e.length; i += 3) {
-            this.#byResident.put([grp.e[i] as string, ...key], 0)
-            this.#pseudonyms.put([grp.c, grp.e[i + 2] as string], grp.e[i] as string)
+            const rid = grp.e[i] as string, id = grp.e[i + 2] as string
+            this.#byResident.put([rid, ...key], 0)
+            const k = grp.c + '\0' + id
+            if (!this.#seen.has(k)) {
+              if (this.#seen.size >= SEEN_MAX) this.#seen = new Set()
+              this.#seen.add(k)
+              this.#pseudonyms.put([grp.c, id], rid)
+            }
+            n++
           }
           last = key
-          n++
+          if (n >= INDEX_STEP_ENTRIES) { more = true; break }
         }
         if (last) this.#meta.put('indexed', last)
-        more = n >= INDEX_STEP
       })
+      // caught up: everything committed is indexed, and a client only learns an id after its
+      // frame committed, so the recent map can start over
+      if (!more) this.#recent.clear()
       if (more && !this.#closed) { await new Promise(r => setImmediate(r)); return step() }
     }
     this.#indexing = step().finally(() => { this.#indexing = undefined })

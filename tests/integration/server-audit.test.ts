@@ -38,4 +38,19 @@ describe('AuditLog', () => {
       await again.close()
     } finally { rmSync(dir, { recursive: true, force: true }) }
   })
+
+  it('indexes big frames in bounded steps and finds every entry afterwards', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nayose-audit-'))
+    try {
+      const log = AuditLog.open(dir, { sync: false })
+      for (let f = 0; f < 4; f++) await log.record(Array.from({ length: 3000 }, (_, i) => d(String(10000000000 + i), f, `P${i}`)))
+      await log.indexNow()
+      expect(log.forResident('10000002999').map(e => e.qid)).toEqual([0, 1, 2, 3])
+      expect(log.resolvePseudonym('a', 'P1234')).toBe('10000001234')
+      await log.close()
+      const ro = AuditLog.open(dir, { readOnly: true })
+      expect(ro.forResident('10000000000')).toHaveLength(4)
+      await ro.close()
+    } finally { rmSync(dir, { recursive: true, force: true }) }
+  })
 })
