@@ -7,6 +7,7 @@
  */
 import { AliasTable, hash32, type Rng } from './rng.js'
 import type { Municipality, Tables } from './tables.js'
+import { NayoseError } from '../../src/errors.js'
 
 export interface Address {
   municipality: Municipality
@@ -36,7 +37,20 @@ const BUILDING_TAIL = ['ハイツ', 'コーポ', 'マンション', 'レジデ�
 
 interface Style { kanjiChome: boolean; spaced: boolean; banchi: boolean }
 
-export interface AddressModelOptions { encodable?: (s: string) => boolean }
+export interface AddressModelOptions {
+  encodable?: (s: string) => boolean
+  /**
+   * Restrict addresses to an area: a prefix of the 6-digit municipality code (`13` 東京都,
+   * `131041` 新宿区), a prefecture (`東京都`) or a municipality name (`新宿区`, `横浜市`: every ward).
+   */
+  area?: string
+}
+
+/** True when municipality `m` lies in `area` (see AddressModelOptions.area). */
+export function inArea(m: Municipality, area: string): boolean {
+  if (/^\d+$/.test(area)) return m.code.startsWith(area)
+  return m.prefecture === area || m.city === area || m.city.startsWith(area) || m.prefecture + m.city === area
+}
 
 export class AddressModel {
   readonly #municipalities: Municipality[]
@@ -50,7 +64,9 @@ export class AddressModel {
       const kept = towns.filter((x) => ok(x))
       if (kept.length) this.#towns.set(code, kept)
     }
-    this.#municipalities = t.municipalities.filter((m) => this.#towns.has(m.code) && ok(m.prefecture + m.county + m.city))
+    const area = opts.area
+    this.#municipalities = t.municipalities.filter((m) => this.#towns.has(m.code) && ok(m.prefecture + m.county + m.city) && (!area || inArea(m, area)))
+    if (this.#municipalities.length === 0) throw new NayoseError('BAD_OPTION', `--area ${area}: no municipality matches`)
     this.#table = new AliasTable(this.#municipalities.map((m) => m.weight))
   }
 

@@ -45,6 +45,8 @@ export interface DeltaOptions {
   /** days after the reference date that effective dates spread over (default 30) */
   days?: number
   tablesDir?: string
+  /** area of new addresses and move-ins (as `gen residents --area`) */
+  area?: string
 }
 
 export interface DeltaSummary { rows: number; kinds: Record<Kind, number> }
@@ -82,7 +84,7 @@ export async function generateDelta(opts: DeltaOptions): Promise<DeltaSummary> {
   const days = opts.days ?? 30
   const tables = loadTables(opts.tablesDir)
   const rng = new Rng(opts.seed, 'delta')
-  const gen = new ResidentGenerator({ n: Number.MAX_SAFE_INTEGER, seed: `${opts.seed}/delta`, tables, encoding, asOf: isoOf(asOf) })
+  const gen = new ResidentGenerator({ n: Number.MAX_SAFE_INTEGER, seed: `${opts.seed}/delta`, tables, encoding, asOf: isoOf(asOf), area: opts.area })
   const names = gen.names
 
   // How many of each kind: largest remainders of n × share.

@@ -41,6 +41,8 @@ export interface QueryOptions {
   encoding?: 'utf8' | 'cp932'
   asOf?: string
   tablesDir?: string
+  /** area of the absent people's and new addresses (as `gen residents --area`) */
+  area?: string
 }
 
 export interface QuerySummary { queries: number; categories: Record<Category, number>; residents: number }
@@ -90,7 +92,7 @@ export async function generateQueries(opts: QueryOptions): Promise<QuerySummary>
   const tables = loadTables(opts.tablesDir)
   const asOf = opts.asOf ?? RESIDENT_DEFAULTS.asOf
   // The absent people's generator: same distribution, another seed, never written to the snapshot.
-  const absentGen = new ResidentGenerator({ n: Number.MAX_SAFE_INTEGER, seed: `${opts.seed}/absent`, tables, encoding, asOf })
+  const absentGen = new ResidentGenerator({ n: Number.MAX_SAFE_INTEGER, seed: `${opts.seed}/absent`, tables, encoding, asOf, area: opts.area })
   const names = absentGen.names
   const canonical = (s: string) => names.canonical(s)
 

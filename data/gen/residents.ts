@@ -57,6 +57,8 @@ export type ResidentOptions = Partial<Omit<typeof RESIDENT_DEFAULTS, 'noKanaRate
   encoding?: 'utf8' | 'cp932'
   tables?: Tables
   tablesDir?: string
+  /** addresses only in this area (code prefix, prefecture or municipality; see AddressModelOptions) */
+  area?: string
 }
 
 /** Counts of what the generator did (also recounted from the output by tests and scripts). */
@@ -109,7 +111,7 @@ export class ResidentGenerator {
     }
     const enc = opts.encoding ?? 'utf8'
     this.#names = memo(`names/${enc}`, () => new NameModel(tables, { encodable }))
-    this.#addresses = memo(`addresses/${enc}`, () => new AddressModel(tables, { encodable }))
+    this.#addresses = memo(`addresses/${enc}/${opts.area ?? ''}`, () => new AddressModel(tables, { encodable, area: opts.area }))
     this.#households = memo(`households/${this.#asOf}/${this.#o.twinRate}`, () => new HouseholdModel(tables.population, this.#asOf, { twinRate: this.#o.twinRate }))
     this.#ids = new IdFactory(String(opts.seed))
     this.stats = { residents: 0, households: 0, deliveries: 0, twinDeliveries: 0, injectedSameName: 0, foreign: 0, statuses: { resident: 0, moved_out: 0, deceased: 0, removed: 0 } }

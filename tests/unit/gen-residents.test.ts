@@ -93,6 +93,13 @@ describe('gen residents', () => {
     expect(y.sameNameGroups).toBeLessThan(x.sameNameGroups / 4)
   })
 
+  it('--area keeps every address in one municipality or prefecture', () => {
+    const addresses = (area: string) => [...new ResidentGenerator({ n: 500, seed: 3, area }).rows()].map((row) => row[11]!)
+    expect(addresses('131041').every((a) => /^東京都\s?新宿区/.test(a))).toBe(true)
+    expect(addresses('大阪府').every((a) => a.startsWith('大阪府'))).toBe(true)
+    expect(() => new ResidentGenerator({ n: 1, seed: 1, area: '99' })).toThrow(/no municipality/)
+  })
+
   it('is deterministic by seed', () => {
     const take = (seed: number) => {
       const g = new ResidentGenerator({ n: 2000, seed })

@@ -44,12 +44,13 @@ export function register(program: Command): void {
     .option('--same-name-rate <p>', 'share of residents injected as 同姓同名同生年月日 doubles', rate('same-name-rate'))
     .option('--foreign-rate <p>', 'share of households of foreign residents', rate('foreign-rate'))
     .option('--variant-rate <p>', 'share of variant-capable surnames registered in a variant form', rate('variant-rate'))
+    .option('--area <area>', 'only addresses in an area: municipality code prefix (13, 131041), prefecture (東京都) or municipality (新宿区)')
     .option('--tables <dir>', 'source tables directory (default data/tables)')
     .action(async (o) => {
       const out = o.out ?? `data/generated/SYNTHETIC-residents-n${o.n}-s${o.seed}.csv`
       const t0 = Date.now()
       const stats = await generateResidents(out, {
-        n: o.n, seed: o.seed, encoding: o.encoding, asOf: o.asOf, tablesDir: o.tables,
+        n: o.n, seed: o.seed, encoding: o.encoding, asOf: o.asOf, tablesDir: o.tables, area: o.area,
         ...(o.twinRate !== undefined && { twinRate: o.twinRate }),
         ...(o.sameNameRate !== undefined && { sameNameRate: o.sameNameRate }),
         ...(o.foreignRate !== undefined && { foreignHouseholdRate: o.foreignRate }),
@@ -71,13 +72,14 @@ export function register(program: Command): void {
     .option('--corruptions <spec>', `rates as name=p,… ("all=0,…" starts from none); names: ${Object.keys(CORRUPTION_DEFAULTS).join(' ')}`)
     .option('--encoding <enc>', 'encoding of the residents file and of the output', encoding, 'utf8')
     .option('--as-of <date>', 'reference date of the residents file', '2026-10-01')
+    .option('--area <area>', 'area of absent people and moves (as gen residents --area): municipality code prefix (13, 131041), prefecture (東京都) or municipality (新宿区)')
     .option('--tables <dir>', 'source tables directory (default data/tables)')
     .action(async (o) => {
       const out = o.out ?? `data/generated/SYNTHETIC-queries-n${o.n}-s${o.seed}.csv`
       const truth = o.truth ?? out.replace(/(\.csv)?$/, '.truth.csv')
       const s = await generateQueries({
         from: o.from, n: o.n, seed: o.seed, out, truth, absent: o.absent, lookalike: o.lookalike, hard: o.hard,
-        corruptions: o.corruptions, encoding: o.encoding, asOf: o.asOf, tablesDir: o.tables,
+        corruptions: o.corruptions, encoding: o.encoding, asOf: o.asOf, tablesDir: o.tables, area: o.area,
       })
       const cats = Object.entries(s.categories).map(([k, v]) => `${k} ${v}`).join(', ')
       process.stderr.write(`gen queries: ${s.queries} queries (${cats}) → ${out}, truth → ${truth}\n`)
@@ -92,10 +94,11 @@ export function register(program: Command): void {
     .option('--encoding <enc>', 'encoding of the residents file and of the output', encoding, 'utf8')
     .option('--as-of <date>', 'reference date of the residents file; effective dates follow it', '2026-10-01')
     .option('--days <n>', 'days after the reference date that effective dates spread over', int('days'), 30)
+    .option('--area <area>', 'area of moves and move-ins (as gen residents --area): municipality code prefix (13, 131041), prefecture (東京都) or municipality (新宿区)')
     .option('--tables <dir>', 'source tables directory (default data/tables)')
     .action(async (o) => {
       const out = o.out ?? `data/generated/SYNTHETIC-delta-n${o.n}-s${o.seed}.csv`
-      const s = await generateDelta({ from: o.from, n: o.n, seed: o.seed, out, encoding: o.encoding, asOf: o.asOf, days: o.days, tablesDir: o.tables })
+      const s = await generateDelta({ from: o.from, n: o.n, seed: o.seed, out, encoding: o.encoding, asOf: o.asOf, days: o.days, tablesDir: o.tables, area: o.area })
       const kinds = Object.entries(s.kinds).map(([k, v]) => `${k} ${v}`).join(', ')
       process.stderr.write(`gen delta: ${s.rows} changes (${kinds}) → ${out}\n`)
     })
