@@ -50,6 +50,10 @@ describe('nayose normalize (CLI)', () => {
     ])
   })
 
+  it('accepts the record column names name_kana and birth_date as fields', () => {
+    expect(cli('name_kana', 'ﾔﾏﾀﾞ\n').lines).toEqual([{ strict: 'ヤマダ', loose: 'ヤマダ', looser: 'ヤマタ', split: [-1, -1, -1] }])
+  })
+
   it('an unknown field is refused with a non-zero exit', () => {
     const r = cli('colour', 'x\n')
     expect(r.status).not.toBe(0)

@@ -5,6 +5,9 @@ import { once } from 'node:events'
 import type { Readable, Writable } from 'node:stream'
 import { FIELDS, WasmNormalizer, type Field } from '../../normalize/batch.js'
 
+/** The record column names (SPEC §1) accepted as aliases of their fields. */
+const ALIASES: Record<string, Field> = { name_kana: 'kana', birth_date: 'date' }
+
 /** Lines per WASM batch call. */
 const CHUNK_LINES = 8192
 
@@ -49,7 +52,8 @@ export async function normalizeStream(field: Field, input: Readable, output: Wri
 export function register(program: Command): void {
   program.command('normalize')
     .description('normalise one value per line from stdin; writes one JSON object per line (errors as {error:{code,message}})')
-    .addOption(new Option('--field <field>', 'what the lines hold').choices(FIELDS).makeOptionMandatory())
+    .addOption(new Option('--field <field>', 'what the lines hold (name_kana and birth_date are accepted too)')
+      .choices([...FIELDS, ...Object.keys(ALIASES)]).makeOptionMandatory())
     .addHelpText('after', `
 Output per line:
   name         {key, surname, given, exact}   key: variant-folded, no spaces; surname/given split at the first space ('' when none)
@@ -59,7 +63,7 @@ Output per line:
   address      {key, prefecture, city, town, block, rest, prefCode}
   my_number    {value}     resident_id {value}
   invalid      {error: {code, message}}`)
-    .action(async (o: { field: Field }) => {
-      await normalizeStream(o.field, process.stdin, process.stdout)
+    .action(async (o: { field: string }) => {
+      await normalizeStream(ALIASES[o.field] ?? (o.field as Field), process.stdin, process.stdout)
     })
 }
