@@ -243,7 +243,11 @@ function probe(type: u32, a: u32, b: u32): void {
   }
 }
 
-function gather(): void {
+/**
+ * Strong keys: 氏 or 名 with the birth date, the whole name with the birth year or month-day, the
+ * identifiers; without a birth date, the whole name alone.
+ */
+function gatherStrong(): void {
   ensureVisited()
   gen++
   if (gen == 0) { memory.fill(visited, 0, <usize>visitedCap << 2); gen = 1 }
@@ -253,22 +257,12 @@ function gather(): void {
   if (d) {
     if (hasName) {
       if (qKeySplit > 0) { probe(K_DATE_SUR_KEY, d, qKeySurH); probe(K_DATE_GIV_KEY, d, qKeyGivH) }
-      const k = scr(R_KEY)
-      if (qKeyN > PFX_KEY_UNITS) {
-        probe(K_DATE_PFX_KEY, d, hStr(k, PFX_KEY_UNITS))
-        probe(K_DATE_SFX_KEY, d, hStr(k + (<usize>(qKeyN - PFX_KEY_UNITS) << 1), PFX_KEY_UNITS))
-      } else probe(K_DATE_PFX_KEY, d, hStr(k, qKeyN))
-      if (qKeySplit <= 0) probe(K_DATE_SUR_KEY, d, qKeyH)   // a surname-only query
+      else probe(K_DATE_SUR_KEY, d, qKeyH)    // a surname-only query
       probe(K_KEY_YEAR, qKeyH, y); probe(K_KEY_MD, qKeyH, md)
     }
     if (hasKana) {
       if (qLooseSplit > 0) { probe(K_DATE_SUR_LOOSE, d, qLooseSurH); probe(K_DATE_GIV_LOOSE, d, qLooseGivH) }
-      const k = scr(R_LOOSE)
-      if (qLooseN > PFX_LOOSE_UNITS) {
-        probe(K_DATE_PFX_LOOSE, d, hStr(k, PFX_LOOSE_UNITS))
-        probe(K_DATE_SFX_LOOSE, d, hStr(k + (<usize>(qLooseN - PFX_LOOSE_UNITS) << 1), PFX_LOOSE_UNITS))
-      }
-      if (qLooseSplit <= 0) probe(K_DATE_SUR_LOOSE, d, qLooseH)
+      else probe(K_DATE_SUR_LOOSE, d, qLooseH)
       probe(K_LOOSE_YEAR, qLooseH, y); probe(K_LOOSE_MD, qLooseH, md)
     }
   } else {
@@ -277,6 +271,28 @@ function gather(): void {
   }
   if (qMy >= 0) probe(K_MY, idLo(qMy), idHi(qMy))
   if (qRid >= 0) probe(K_RID, idLo(qRid), idHi(qRid))
+}
+
+/**
+ * Weak keys, probed only when the strong keys found nobody whose name and birth date agree:
+ * the first and last units of the name key and of the reading, with the birth date (they catch a
+ * typo anywhere and names registered without a space, but their blocks grow with the snapshot).
+ */
+function gatherWeak(): void {
+  const d = qDate
+  if (!d) return
+  if (hasName) {
+    const k = scr(R_KEY)
+    if (qKeyN > PFX_KEY_UNITS) {
+      probe(K_DATE_PFX_KEY, d, hStr(k, PFX_KEY_UNITS))
+      probe(K_DATE_SFX_KEY, d, hStr(k + (<usize>(qKeyN - PFX_KEY_UNITS) << 1), PFX_KEY_UNITS))
+    } else probe(K_DATE_PFX_KEY, d, hStr(k, qKeyN))
+  }
+  if (hasKana && qLooseN > PFX_LOOSE_UNITS) {
+    const k = scr(R_LOOSE)
+    probe(K_DATE_PFX_LOOSE, d, hStr(k, PFX_LOOSE_UNITS))
+    probe(K_DATE_SFX_LOOSE, d, hStr(k + (<usize>(qLooseN - PFX_LOOSE_UNITS) << 1), PFX_LOOSE_UNITS))
+  }
 }
 
 // ---- comparison levels and weights -----------------------------------------------------------
@@ -418,14 +434,15 @@ export let nTop: i32 = 0
 /** Sum of 2^weight over every scored candidate (for the calibrated probability). */
 export let sumLR: f64 = 0
 
-/** Gathers and scores the candidates of the prepared query; fills topRow/topW, nTop, sumLR. */
-export function run(): void {
-  gather()
-  nTop = 0; sumLR = 0
-  for (let i = 0; i < nCands; i++) {
+/** Whether a scored candidate already agrees on name (exact/variant/kana/alt) and birth date. */
+let strongHit = false
+
+function scoreFrom(first: i32): void {
+  for (let i = first; i < nCands; i++) {
     const r = unchecked(cands[i])
     if (u32At(colMeta, r) & M_DELETED) continue
     const w = score(r)
+    if (lvName <= N_ALT && lvBirth == B_EXACT) strongHit = true
     sumLR += Math.pow(2, w)
     if (nTop == TOP_K && w <= unchecked(topW[TOP_K - 1])) continue
     let j = nTop < TOP_K ? nTop++ : TOP_K - 1
@@ -434,6 +451,17 @@ export function run(): void {
     }
     unchecked(topW[j] = w); unchecked(topRow[j] = r)
   }
+}
+
+/** Gathers and scores the candidates of the prepared query; fills topRow/topW, nTop, sumLR. */
+export function run(): void {
+  nTop = 0; sumLR = 0; strongHit = false
+  gatherStrong()
+  scoreFrom(0)
+  if (strongHit) return
+  const first = nCands
+  gatherWeak()
+  scoreFrom(first)
 }
 
 export { unitsEq }
