@@ -112,7 +112,9 @@ export class NayoseServer {
       ? uws.SSLApp({ key_file_name: tls.key, cert_file_name: tls.cert, passphrase: tls.passphrase, ca_file_name: tls.ca })
       : uws.App()
     s.#routes()
-    opts.host.on('change', c => s.#onChange(c))
+    opts.host.on('change', c => {
+      try { s.#onChange(c) } catch (e) { s.log.error({ err: (e as Error).name }, 'internal error pushing a change') }
+    })
     s.metrics.setSnapshot(opts.host.engine.version)
     const hostname = opts.hostname ?? opts.config.host ?? '127.0.0.1'
     const port = opts.port ?? opts.config.port ?? 8787
@@ -189,32 +191,10 @@ export class NayoseServer {
         }, this.#limits.auth_timeout_s * 1000)
       },
       message: (ws, data, isBinary) => {
-        const c = ws.getUserData()
-        const t0 = performance.now()
-        let msg
-        try {
-          // decode now: `data` is gone after return
-          if (!isBinary) throw new ProtocolError(WireCode.TEXT_FRAME, 'frames must be binary msgpack')
-          if (data.byteLength > this.#limits.max_payload_bytes) throw new ProtocolError(WireCode.TOO_LARGE, `frame larger than ${this.#limits.max_payload_bytes} bytes; split the batch`)
-          msg = decodeMessage(new Uint8Array(data))
-        } catch (e) {
-          if (!c.client) return this.#reject(c, 'first frame must be {t:"auth", token}')
-          return this.#protocolError(c, e)
-        }
-        if (!c.client) {
-          if (msg.t !== 'auth') return this.#reject(c, 'first frame must be {t:"auth", token}')
-          const client = this.#authenticate(msg.token)
-          if (!client) return this.#reject(c, 'bad or revoked token')
-          c.client = client
-          clearTimeout(c.authTimer)
-          this.#enqueue(c, packr.pack({ t: 'auth', ok: true, client: client.name }), true)
-          return
-        }
-        switch (msg.t) {
-          case 'match': return this.#match(c, msg.q, t0)
-          case 'subscribe': return this.#subscribe(c, msg.ids, true)
-          case 'unsubscribe': return this.#subscribe(c, msg.ids, false)
-          case 'auth': this.#enqueue(c, errorFrame(WireCode.BAD_MESSAGE, 'already authenticated'), true); return
+        // an exception escaping a uWS handler would end the process: contain it to this frame
+        try { this.#onMessage(ws, data, isBinary) } catch (e) {
+          this.log.error({ conn: ws.getUserData().id, err: (e as Error).name }, 'internal error handling a frame')
+          this.#protocolError(ws.getUserData(), e)
         }
       },
       drain: ws => this.#flush(ws.getUserData()),
@@ -230,16 +210,55 @@ export class NayoseServer {
       },
     })
 
-    this.#app.get('/health', res => this.#health(res))
-    this.#app.get('/metrics', res => this.#metrics(res))
-    this.#app.post('/match', (res, req) => this.#httpMatch(res, req))
-    this.#app.post('/admin/reload', (res, req) => this.#admin(res, req, body => this.#adminReload(body)))
-    this.#app.post('/admin/delta', (res, req) => this.#admin(res, req, (body, type) => this.#adminDelta(body, type)))
-    this.#app.get('/admin/audit/:resident_id', (res, req) => {
-      const rid = decodeURIComponent(req.getParameter(0))
-      this.#admin(res, req, async () => ({ resident_id: rid, entries: this.#audit.forResident(rid) }))
-    })
-    this.#app.any('/*', res => { res.writeStatus('404 Not Found').writeHeader('content-type', TEXT_JSON).end(JSON.stringify({ code: 'NOT_FOUND', message: 'no such route' })) })
+    const safe = (fn: (res: HttpResponse, req: HttpRequest) => void) => (res: HttpResponse, req: HttpRequest) => {
+      try { fn(res, req) } catch (e) {
+        this.log.error({ err: (e as Error).name }, 'internal error handling a request')
+        try { this.#json(res, '500 Internal Server Error', { code: WireCode.INTERNAL, message: 'internal error' }) } catch { /* already answered */ }
+      }
+    }
+    this.#app.get('/health', safe(res => this.#health(res)))
+    this.#app.get('/metrics', safe(res => this.#metrics(res)))
+    this.#app.post('/match', safe((res, req) => this.#httpMatch(res, req)))
+    this.#app.post('/admin/reload', safe((res, req) => this.#admin(res, req, body => this.#adminReload(body))))
+    this.#app.post('/admin/delta', safe((res, req) => this.#admin(res, req, (body, type) => this.#adminDelta(body, type))))
+    this.#app.get('/admin/audit/:resident_id', safe((res, req) => {
+      const rid = req.getParameter(0)
+      this.#admin(res, req, async () => {
+        if (!RAW_ID.test(rid)) throw new NayoseError('BAD_RESIDENT_ID', 'resident_id must be 11 digits')
+        return { resident_id: rid, entries: this.#audit.forResident(rid) }
+      })
+    }))
+    this.#app.any('/*', safe(res => { res.writeStatus('404 Not Found').writeHeader('content-type', TEXT_JSON).end(JSON.stringify({ code: 'NOT_FOUND', message: 'no such route' })) }))
+  }
+
+  #onMessage(ws: WebSocket<Conn>, data: ArrayBuffer, isBinary: boolean): void {
+    const c = ws.getUserData()
+    const t0 = performance.now()
+    let msg
+    try {
+      // decode now: `data` is gone after return
+      if (!isBinary) throw new ProtocolError(WireCode.TEXT_FRAME, 'frames must be binary msgpack')
+      if (data.byteLength > this.#limits.max_payload_bytes) throw new ProtocolError(WireCode.TOO_LARGE, `frame larger than ${this.#limits.max_payload_bytes} bytes; split the batch`)
+      msg = decodeMessage(new Uint8Array(data))
+    } catch (e) {
+      if (!c.client) return this.#reject(c, 'first frame must be {t:"auth", token}')
+      return this.#protocolError(c, e)
+    }
+    if (!c.client) {
+      if (msg.t !== 'auth') return this.#reject(c, 'first frame must be {t:"auth", token}')
+      const client = this.#authenticate(msg.token)
+      if (!client) return this.#reject(c, 'bad or revoked token')
+      c.client = client
+      clearTimeout(c.authTimer)
+      this.#enqueue(c, packr.pack({ t: 'auth', ok: true, client: client.name }), true)
+      return
+    }
+    switch (msg.t) {
+      case 'match': return this.#match(c, msg.q, t0)
+      case 'subscribe': return this.#subscribe(c, msg.ids, true)
+      case 'unsubscribe': return this.#subscribe(c, msg.ids, false)
+      case 'auth': this.#enqueue(c, errorFrame(WireCode.BAD_MESSAGE, 'already authenticated'), true); return
+    }
   }
 
   #authenticate(token: string | undefined): ClientCtx | undefined {

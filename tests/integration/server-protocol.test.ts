@@ -260,6 +260,13 @@ describe('HTTP', () => {
     expect(host.engine.person(rows[40].resident_id)?.status).toBe('moved_out')
   })
 
+  it('a malformed resident id in the audit route is a 400, not a crash', async () => {
+    const r = await fetch(`${t.http}/admin/audit/%E0%A4%A`, { headers: { authorization: `Bearer ${t.admin}` } })
+    expect(r.status).toBe(400)
+    expect((await r.json()).code).toBe('BAD_RESIDENT_ID')
+    expect((await fetch(`${t.http}/health`)).status).toBe(200)
+  })
+
   it('unknown routes are 404', async () => {
     expect((await fetch(`${t.http}/nope`)).status).toBe(404)
   })
