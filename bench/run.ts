@@ -1,6 +1,7 @@
 // `npm run bench` (node dist/bench/run.js [module…]): runs the benchmark modules in turn.
 // A module exports `run(): Promise<void>` and prints its own table; add new ones to MODULES
-// (for example `match: () => import('./match.bench.js')`). With arguments, only those run.
+// (`name: () => import('./name.bench.js')`). With arguments (`node dist/bench/run.js match`),
+// only those run.
 import { cpus, totalmem } from 'node:os'
 
 export interface BenchModule { run(): Promise<void> }
