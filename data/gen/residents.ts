@@ -26,7 +26,7 @@ export const RESIDENT_DEFAULTS = {
   /** share of deliveries that are twins */
   twinRate: 0.01,
   /** share of residents who are an injected 同姓同名同生年月日 double of another resident (on top of chance ones) */
-  sameNameRate: 0.0005,
+  sameNameRate: 0.0001,
   /** share of households that are foreign residents' */
   foreignHouseholdRate: 0.03,
   /** share of households whose surname (having a kanji with a registered variant: nearly all) is registered in a variant form */
