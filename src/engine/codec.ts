@@ -97,8 +97,8 @@ export class WasmMatcher {
 
   /** resident_id of a row, 11 digits. */
   residentId(row: number): string {
-    if (this.#rid.buffer !== this.core.memory.buffer) this.#rid = new Float64Array(this.core.memory.buffer, this.#ridPtr, this.rows)
-    return String(this.#rid[row]!).padStart(11, '0')
+    const v = this.#rid[row]!
+    return v >= 1e10 ? String(v) : String(v).padStart(11, '0')
   }
   #rid = new Float64Array(0)
 
@@ -133,6 +133,7 @@ export class WasmMatcher {
       }
       c.matchQueries(n)
       const mem = c.memory.buffer, K = this.topK
+      if (this.#rid.buffer !== mem) this.#rid = new Float64Array(mem, this.#ridPtr, this.rows)
       const st = new Int32Array(mem, c.mOutStatusPtr(), n), ef = new Int32Array(mem, c.mOutErrFieldPtr(), n)
       const pr = new Int32Array(mem, c.mOutPresentPtr(), n), fl = new Int32Array(mem, c.mOutFlagsPtr(), n)
       const ca = new Int32Array(mem, c.mOutCandsPtr(), n), tp = new Int32Array(mem, c.mOutTopPtr(), n)
