@@ -1,7 +1,7 @@
 // `npm run bench:server`: the server in this process, load from a separate process
 // (bench/server-load.ts) at fixed offered rates, for 1-query and 64-query frames. Reports
 // achieved q/s, p50/p99/p99.9 latency and the maximum sustainable rate.
-//   node dist/bench/server.js [--snapshot DIR --queries FILE.csv|json] [--seconds 3] [--quick] [--audit-sync off]
+//   node dist/bench/server.js [--snapshot DIR --queries FILE.csv|json] [--seconds 3] [--quick] [--audit-sync off] [--rates1 1000,2000] [--rates64 10000,25000]
 // Without --snapshot (or without the engine in the build) it runs an id-lookup stand-in: those
 // figures are transport + protocol + pseudonyms + audit only, and are labelled so.
 import { spawn } from 'node:child_process'
@@ -78,7 +78,10 @@ async function main(): Promise<void> {
   }
   const sustainable = (r: Row) => r.achieved >= 0.97 * r.offered && r.p99 <= 50 && r.unanswered === 0 && r.busy === 0
   const summary: string[] = []
-  for (const [perFrame, steps, window] of [[1, quick ? [5000, 10000] : [2000, 5000, 10000, 20000, 40000], 64], [64, quick ? [50000, 100000] : [25000, 50000, 100000, 150000, 200000], 16]] as [number, number[], number][]) {
+  const list = (name: string, dflt: number[]) => arg(name)?.split(',').map(Number) ?? dflt
+  const steps1 = list('rates1', quick ? [5000, 10000] : [1000, 2000, 5000, 10000, 20000, 40000])
+  const steps64 = list('rates64', quick ? [50000, 100000] : [10000, 25000, 50000, 100000, 150000, 200000])
+  for (const [perFrame, steps, window] of [[1, steps1, 64], [64, steps64, 16]] as [number, number[], number][]) {
     let best = 0
     for (const rate of steps) {
       const r = await run(perFrame, rate)
