@@ -70,6 +70,8 @@ export interface CollateSummary {
   seconds: number
   /** Slowest worker's engine load. */
   loadSeconds: number
+  /** From the moment every engine was loaded to the last byte written (steady-state rate). */
+  matchSeconds: number
   interrupted: boolean
 }
 
@@ -99,7 +101,8 @@ export async function collate(opts: CollateOptions): Promise<CollateSummary> {
   })
   let fd = -1
   try {
-    const ready = pool.ready()
+    let readyAt = 0
+    const ready = pool.ready().then((r) => { readyAt = performance.now(); return r })
     ready.catch(() => {}) // awaited at the end; a load failure surfaces through onFatal first
     const point = opts.resume ? resumePoint(opts.out, HEADER_LINE) : null
     const skip = point?.rows ?? 0
@@ -150,6 +153,7 @@ export async function collate(opts: CollateOptions): Promise<CollateSummary> {
     return {
       rows: written, skipped: skip, grades, snapshot: info.version, workers,
       seconds: (performance.now() - t0) / 1000, loadSeconds: info.loadSeconds,
+      matchSeconds: (performance.now() - Math.max(readyAt, t0)) / 1000,
       interrupted: !!opts.signal?.aborted,
     }
   } finally {
