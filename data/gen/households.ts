@@ -124,9 +124,11 @@ export class HouseholdModel {
     const out: Member[] = []
     let deliveries = 0, twinDeliveries = 0
     let previousChild = -Infinity
-    for (const m of members) {
+    // Members are fresh objects: complete them in place rather than copy.
+    for (const m of members as Member[]) {
       if (m.twin >= 0 && m.twin < out.length) {
-        out.push({ ...m, birth: out[m.twin]!.birth })
+        m.birth = out[m.twin]!.birth
+        out.push(m)
         twinDeliveries++
         continue
       }
@@ -137,7 +139,8 @@ export class HouseholdModel {
         if (birth - previousChild < 300) birth = Math.min(this.#asOf, previousChild + 300 + rng.int(120))
         previousChild = birth
       }
-      out.push({ ...m, birth })
+      m.birth = birth
+      out.push(m)
     }
     return { kind, members: out, deliveries, twinDeliveries }
   }
@@ -186,7 +189,8 @@ export class HouseholdModel {
       if (c.twin === -2) c.twin = members.length - 1
       members.push(c)
     }
-    return members.map((m) => ({ ...m, age: Math.min(MAX_AGE, m.age) }))
+    for (const m of members) m.age = Math.min(MAX_AGE, m.age)
+    return members
   }
 }
 
