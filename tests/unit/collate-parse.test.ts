@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import fc from 'fast-check'
 import { parse } from 'csv-parse/sync'
 import { parseRecords } from '../../src/collate/parse.js'
-import { readHeader, splitRecords } from '../../src/collate/split.js'
+import { MAX_RECORD_BYTES, readHeader, splitRecords } from '../../src/collate/split.js'
 
 const tmp = mkdtempSync(join(tmpdir(), 'nayose-collate-parse-'))
 let fileNo = 0
@@ -64,6 +64,12 @@ describe('collate CSV splitter + parser', () => {
     expect(skipped.rows.map((r) => r.row)).toEqual([5, 6])
     const unclosed = await viaSplitter('qid,name\nq1,a\nq2,"never closed\nq3,b\n', 10)
     expect(unclosed.rows.map((r) => [r.row, r.error])).toEqual([[1, undefined], [2, 'BAD_CSV']])
+  })
+
+  it('a record longer than MAX_RECORD_BYTES becomes one BAD_CSV row and reading goes on', async () => {
+    const long = 'x'.repeat(MAX_RECORD_BYTES + 10)
+    const got = await viaSplitter(`qid,name\nq1,a\nq2,"${long}\nq3,b\nq4,c\n`, 10)
+    expect(got.rows.map((r) => [r.row, r.fields[0] ?? '', r.error])).toEqual([[1, 'q1', undefined], [2, '', 'BAD_CSV'], [3, 'q3', undefined], [4, 'q4', undefined]])
   })
 
   it('bad UTF-8 bytes flag their row only', async () => {
