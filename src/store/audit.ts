@@ -65,6 +65,8 @@ export class AuditLog {
   readonly #readOnly: boolean
   #counter = 0
   #lastCommit: Promise<unknown> = Promise.resolve()
+  #groups: LogRecord['g'] = []          // disclosures of this event-loop turn, not yet put
+  #pending: Promise<void> | undefined  // their commit
   #recent = new Map<string, string>() // client \0 id → resident, until indexed
   #seen = new Set<string>()            // pseudonyms already indexed (skip rewriting them)
   #timer: NodeJS.Timeout | undefined
@@ -104,11 +106,12 @@ export class AuditLog {
    * that chain on it keep their order.
    */
   record(list: Disclosure[]): Promise<void> {
-    if (list.length === 0) return this.#lastCommit.then(() => undefined)
-    const groups: LogRecord['g'] = []
-    let g: LogRecord['g'][number] | undefined
+    if (list.length === 0) return (this.#pending ?? this.#lastCommit).then(() => undefined)
+    // frames handled in the same event-loop turn share one log record and one put (a put costs
+    // microseconds of main-thread CPU, as much as a small frame's whole answer)
+    let g = this.#groups.length ? this.#groups[this.#groups.length - 1] : undefined
     for (const d of list) {
-      if (!g || g.c !== d.client || g.f !== d.fields || g.v !== d.via) groups.push(g = { c: d.client, f: d.fields, v: d.via, e: [] })
+      if (!g || g.c !== d.client || g.f !== d.fields || g.v !== d.via) this.#groups.push(g = { c: d.client, f: d.fields, v: d.via, e: [] })
       g.e.push(d.resident_id, d.qid ?? null, d.id)
       const k = d.client + '\0' + d.id
       if (!this.#recent.has(k)) {
@@ -116,11 +119,22 @@ export class AuditLog {
         this.#recent.set(k, d.resident_id)
       }
     }
-    const key: LogKey = [Date.now(), this.#writer, this.#counter++]
-    const p = this.#log.put(key, { g: groups })
-    this.#lastCommit = p
-    return p.then(ok => { if (!ok) throw new Error('audit log write failed') })
+    if (!this.#pending) {
+      this.#pending = new Promise<void>((resolve, reject) => {
+        setImmediate(() => {
+          const groups = this.#groups
+          this.#groups = []
+          this.#pending = undefined
+          const key: LogKey = [Date.now(), this.#writer, this.#counter++]
+          const p = this.#log.put(key, { g: groups }).then(ok => { if (!ok) throw new Error('audit log write failed') })
+          this.#lastCommit = p
+          p.then(resolve, reject)
+        })
+      })
+    }
+    return this.#pending
   }
+
 
   /** Everyone who received this person's data, oldest first. */
   forResident(residentId: string): AuditEntry[] {
@@ -211,6 +225,7 @@ export class AuditLog {
   async close(): Promise<void> {
     if (this.#closed) return
     clearInterval(this.#timer)
+    await this.#pending?.catch(() => undefined)
     await this.#lastCommit.catch(() => undefined)
     await this.indexNow().catch(() => undefined)
     this.#closed = true
