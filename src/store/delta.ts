@@ -8,7 +8,7 @@
  * reason and the rest applies. Rows of one file see each other (add then update works).
  * `remove` tombstones the match row (row numbers stay stable) and deletes the record and id.
  * Rejects go to DIR/delta-rejects-<version>.csv (`line,reason,raw`) after the commit.
- * When nothing applies, no version is made.
+ * When nothing applies, no version is made (rejects: delta-rejects-<version>-unapplied-<time>.csv).
  * @example
  * const d = await applyDelta('snap', 'ido-20261123.csv')
  * d.version; d.changes[0]   // { resident_id, kind: 'moved', row, effective_date }
@@ -202,7 +202,9 @@ export async function applyDelta(dir: string, csvPath: string, opts: DeltaOption
     const rejectsByCode: Record<string, number> = {}
     if (rejects.length) {
       rejects.sort((a, b) => a.line - b.line)
-      rejectsFile = join(dir, `delta-rejects-${m.version}.csv`)
+      // nothing applied: the version did not change, so do not overwrite that version's rejects
+      const stamp = changes.length ? '' : `-unapplied-${new Date().toISOString().replace(/[:.]/g, '')}`
+      rejectsFile = join(dir, `delta-rejects-${m.version}${stamp}.csv`)
       const tmp = `${rejectsFile}.${process.pid}.tmp`
       const w = createCsvWriter(tmp, REJECT_COLUMNS)
       for (const r of rejects) {
