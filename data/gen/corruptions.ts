@@ -101,6 +101,8 @@ export interface Context {
   newSurname: () => { kanji: string; reading: string }
   /** age on the reference date, for eligibility of `surname-new` */
   ageOf: (birth: number) => number
+  /** false for strings the output encoding cannot hold (CP932): such rewritings are not used */
+  encodable?: (s: string) => boolean
 }
 
 const SEP = /[ 　]+/
@@ -213,7 +215,7 @@ export function corrupt(src: Source, ctx: Context): { query: QueryFields; tags: 
   else {
     if (roll('address-old')) { address = ctx.otherAddress(address, rng.chance(0.6)); tags.push('address-old') }
     if (roll('address-notation')) {
-      const a = renotate(rng, address)
+      const a = renotate(rng, address, ctx.encodable)
       if (a !== address) { address = a; tags.push('address-notation') }
     }
   }
@@ -244,11 +246,13 @@ function spacing(rng: Rng): (s: string) => string {
 }
 
 const KANJI_NUM = '〇一二三四五六七八九'
+// U+2212 (−) is not in CP932: left out when writing CP932.
 const HYPHENS = ['-', 'ー', '－', '‐', '―', '−']
 const PREFECTURE = /^(東京都|北海道|京都府|大阪府|[^\s都道府県]{2,3}県)[ ]?/
 
 /** The same address in another notation: one or two of several rewritings, each keeping its meaning. */
-export function renotate(rng: Rng, address: string): string {
+export function renotate(rng: Rng, address: string, encodable: (s: string) => boolean = () => true): string {
+  const hyphens = HYPHENS.filter((h) => encodable(h))
   const rewrites: ((s: string) => string)[] = [
     // 都道府県 left out
     (s) => s.replace(PREFECTURE, ''),
@@ -258,7 +262,7 @@ export function renotate(rng: Rng, address: string): string {
       : s.replace(/(\d+)丁目/, (_, d: string) => numberToKanji(Number(d)) + '丁目'),
     // 丁目/番(地)/号 → hyphens
     (s) => {
-      const h = rng.pick(HYPHENS)
+      const h = rng.pick(hyphens)
       return s.replace(/(\d+|[一二三四五六七八九十]+)丁目(\d+)番(?:地)?(?:の)?(\d+)?号?/, (_, c: string, b: string, g?: string) =>
         `${/\d/.test(c) ? c : kanjiToNumber(c)}${h}${b}${g ? h + g : ''}`).replace(/(\d+)番地?(?:の)?(\d+)号?/, `$1${h}$2`)
     },

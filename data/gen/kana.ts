@@ -5,12 +5,15 @@
  */
 import type { Rng } from './rng.js'
 
-/** Full-width katakana → hiragana (ヴ stays ゔ; ー stays ー). */
+/**
+ * Full-width katakana → hiragana. ヴ, ヵ and ヶ stay katakana (ゔ, ゕ, ゖ are rare in practice and
+ * CP932 cannot hold them); ー stays ー.
+ */
 export function toHiragana(s: string): string {
   let out = ''
   for (const ch of s) {
     const c = ch.charCodeAt(0)
-    out += c >= 0x30a1 && c <= 0x30f6 ? String.fromCharCode(c - 0x60) : ch
+    out += c >= 0x30a1 && c <= 0x30f3 ? String.fromCharCode(c - 0x60) : ch
   }
   return out
 }

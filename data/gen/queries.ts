@@ -14,6 +14,7 @@ import { hash53, Rng } from './rng.js'
 import { RESIDENT_COLUMNS, RESIDENT_DEFAULTS, ResidentGenerator } from './residents.js'
 import { loadTables } from './tables.js'
 import { IdFactory } from './identifiers.js'
+import { cp932Encodable } from './encoding.js'
 
 export const QUERY_COLUMNS = ['qid', 'name', 'name_kana', 'birth_date', 'sex', 'address', 'my_number', 'resident_id'] as const
 export const TRUTH_COLUMNS = ['qid', 'resident_id', 'category', 'corruptions'] as const
@@ -150,6 +151,7 @@ export async function generateQueries(opts: QueryOptions): Promise<QuerySummary>
     otherAddress: (_address, _nearby) => render(addresses.draw(ctx.rng)),
     newSurname: () => names.surname(ctx.rng),
     ageOf: (birth) => ageOn(birth, asOfDay),
+    encodable: encoding === 'cp932' ? cp932Encodable : undefined,
   }
   const freshMyNumber = (counter: () => string): string => {
     for (;;) {

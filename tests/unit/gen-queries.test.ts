@@ -6,6 +6,7 @@ import { generateResidents } from '../../data/gen/residents-file.js'
 import { generateQueries, QUERY_COLUMNS, TRUTH_COLUMNS } from '../../data/gen/queries.js'
 import { recountQueries, type QueryRecount } from '../../data/gen/recount.js'
 import { CORRUPTION_DEFAULTS } from '../../data/gen/corruptions.js'
+import iconv from 'iconv-lite'
 
 const dir = mkdtempSync(join(tmpdir(), 'nayose-genq-'))
 const residents = join(dir, 'r.csv')
@@ -79,5 +80,16 @@ describe('gen queries', () => {
       present++
     })
     expect(present).toBe(400)
+  })
+
+  it('CP932: every corruption writes only what CP932 holds (no ゔ, no U+2212 hyphen)', async () => {
+    const r = join(dir, 'sjis.csv')
+    await generateResidents(r, { n: 3000, seed: 22, encoding: 'cp932', foreignHouseholdRate: 0.3 })
+    const all = Object.keys(CORRUPTION_DEFAULTS).map((k) => `${k}=0.5`).join(',')
+    await generateQueries({ from: r, n: 1500, seed: 5, out: join(dir, 'sq.csv'), truth: join(dir, 'st.csv'), encoding: 'cp932', corruptions: all })
+    const text = iconv.decode(readFileSync(join(dir, 'sq.csv')), 'cp932')
+    expect(text).not.toContain('\uFFFD')
+    expect(text.split('\r\n').filter(Boolean).length).toBe(1501)
+    expect(text).toMatch(/[ぁ-ん]/)
   })
 })
