@@ -3,7 +3,7 @@
 // finds a key's block in two memory reads. docs/matching.md explains the choice of keys.
 import { hKey } from './hash'
 import {
-  nRows, u32At, f64At, colMeta, M_DELETED, colDate, colKey, colKeySur, colKeyGiv, colLoose, colLooseSur,
+  nRows, u32At, f64At, myAt, colMeta, M_DELETED, colDate, colKey, colKeySur, colKeyGiv, colLoose, colLooseSur,
   colLooseGiv, colFormerKey, colFormerSurKey, colFormerLoose, colFormerSurLoose, colAliasKey, colAliasLoose,
   colMy, colRid, colReadings, colPool, colPoolLens,
 } from './rows'
@@ -118,7 +118,7 @@ function emitRow(r: i32): void {
       emit(K_NAME_LOOSE, rf, 0)
     }
   }
-  const my = f64At(colMy, r)
+  const my = myAt(r)
   if (my >= 0) emit(K_MY, idLo(my), idHi(my))
   const rid = f64At(colRid, r)
   if (rid >= 0) emit(K_RID, idLo(rid), idHi(rid))

@@ -47,24 +47,43 @@ export let colReadings: usize = 0       // absolute pointer to dictionary readin
 export let colMy: usize = 0             // my_number as a number, -1 when absent
 export let colRid: usize = 0            // resident_id as a number
 
-@inline export function u32At(col: usize, r: i32): u32 { return load<u32>(col + (<usize>r << 2)) }
-@inline function setU32(col: usize, r: i32, v: u32): void { store<u32>(col + (<usize>r << 2), v) }
+/**
+ * Rows are stored row-major: one 128-byte record per row (two cache lines, the fields a candidate's
+ * comparison reads first in the first line), so scoring a candidate touches one or two lines
+ * instead of one per column. A `col*` value is the address of that field in row 0.
+ */
+export const ROW_BYTES: usize = 128
+let rowBase: usize = 0
+@inline export function u32At(col: usize, r: i32): u32 { return load<u32>(col + <usize>r * ROW_BYTES) }
+@inline function setU32(col: usize, r: i32, v: u32): void { store<u32>(col + <usize>r * ROW_BYTES, v) }
+/** my_number (inside the record). */
+@inline export function myAt(r: i32): f64 { return load<f64>(colMy + <usize>r * ROW_BYTES) }
+/** Contiguous f64 columns (resident_id: JS reads it as a Float64Array). */
 @inline export function f64At(col: usize, r: i32): f64 { return load<f64>(col + (<usize>r << 3)) }
 
-function col32(): usize { const p = heap.alloc(<usize>capRows << 2); memory.fill(p, 0, <usize>capRows << 2); return p }
+let nextField: usize = 0
+function col32(): usize { const p = rowBase + nextField; nextField += 4; return p }
+function colIn64(): usize { nextField = (nextField + 7) & ~7; const p = rowBase + nextField; nextField += 8; return p }
 function col64(): usize { return heap.alloc(<usize>capRows << 3) }
 
 /** Allocates the columns for `cap` rows. Called once per instance. */
 export function allocRows(cap: i32): void {
   capRows = cap > 0 ? cap : 1
   nRows = 0
-  colDate = col32(); colMeta = col32(); colExact = col32(); colKey = col32(); colKeySur = col32(); colKeyGiv = col32()
-  colLoose = col32(); colLooseSur = col32(); colLooseGiv = col32(); colLooser = col32()
-  colFormerKey = col32(); colFormerSurKey = col32(); colFormerLoose = col32(); colFormerSurLoose = col32()
-  colAliasKey = col32(); colAliasLoose = col32()
+  const bytes = <usize>capRows * ROW_BYTES
+  const raw = heap.alloc(bytes + 64)
+  rowBase = (raw + 63) & ~<usize>63
+  memory.fill(rowBase, 0, bytes)
+  nextField = 0
+  // first cache line: what every candidate's comparison reads
+  colMeta = col32(); colDate = col32(); colExact = col32(); colKey = col32(); colLoose = col32(); colLooser = col32()
   colPref = col32(); colCity = col32(); colTown = col32(); colChome = col32(); colBlock = col32()
-  colPool = col32(); colPoolLens = col32(); colSplits = col32(); colReadings = col32()
-  colMy = col64(); colRid = col64()
+  colPool = col32(); colPoolLens = col32(); colSplits = col32(); colFormerKey = col32(); colAliasKey = col32()
+  // second line: alternatives, parts (blocking only), readings, my_number
+  colFormerLoose = col32(); colAliasLoose = col32(); colReadings = col32(); colKeySur = col32(); colKeyGiv = col32()
+  colLooseSur = col32(); colLooseGiv = col32(); colFormerSurKey = col32(); colFormerSurLoose = col32()
+  colMy = colIn64()
+  colRid = col64()
 }
 
 // Field ids of the match row.
@@ -198,7 +217,7 @@ function readRow(p: usize, size: i32, r: i32, pool: usize): usize {
   const status = <u32>load<u8>(p + 2)
   const fieldCount = <i32>load<u8>(p + 3)
   store<f64>(colRid + (<usize>r << 3), load<f64>(p + 4))
-  store<f64>(colMy + (<usize>r << 3), -1)
+  store<f64>(colMy + <usize>r * ROW_BYTES, -1)
   let meta: u32 = (status & 3) << M_STATUS_SHIFT
   if (flags & 1) { setU32(colMeta, r, meta | M_DELETED); return pool }
   keyP = 0; keyN = 0; keySplit = -1; looseP = 0; looseN = 0; looseSplit = -1; looserP = 0; looserN = 0
@@ -245,7 +264,7 @@ function readRow(p: usize, size: i32, r: i32, pool: usize): usize {
       setU32(colBlock, r, hStr(slotP[4], slotN[4]))
       if (nInts >= 1) meta |= (<u32>ints[0] & 63) << M_PREF_SHIFT
     } else if (id == F_MY && nSlots >= 1) {
-      store<f64>(colMy + (<usize>r << 3), digitsValue(slotP[0], slotN[0]))
+      store<f64>(colMy + <usize>r * ROW_BYTES, digitsValue(slotP[0], slotN[0]))
     } else if (id == F_FORMER && nSlots >= 1) {
       formerP = slotP[0]; formerN = slotN[0]
     } else if (id == F_FORMER_KANA && nSlots >= 2) {

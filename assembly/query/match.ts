@@ -9,7 +9,7 @@ import { parseAddress, addrParts } from '../normalize/address'
 import { checkMyNumber, checkResidentId } from '../normalize/ids'
 import { hStr, hKey } from '../index/hash'
 import {
-  nRows, u32At, f64At, colMeta, colDate, colExact, colKey, colLoose, colLooser, colFormerKey, colAliasKey,
+  nRows, u32At, f64At, myAt, colMeta, colDate, colExact, colKey, colLoose, colLooser, colFormerKey, colAliasKey,
   colFormerLoose, colAliasLoose, colKeySur, colFormerSurKey, colLooseSur, colFormerSurLoose,
   colPref, colCity, colTown, colChome, colBlock, colPool, colPoolLens, colSplits, colReadings, colMy, colRid,
   M_DELETED, M_HAS_KANA, M_HAS_NAME, M_SEX_MASK, chomeLen, allKatakana, digitsValue,
@@ -416,7 +416,7 @@ export function score(r: i32): f64 {
   wAddr = par(P_ADDR + lvAddr)
   // identifiers
   lvId = I_MISSING
-  if (qMy >= 0) { const m = f64At(colMy, r); if (m >= 0) lvId = m == qMy ? I_AGREE : I_DIFFER }
+  if (qMy >= 0) { const m = myAt(r); if (m >= 0) lvId = m == qMy ? I_AGREE : I_DIFFER }
   if (qRid >= 0 && lvId != I_AGREE) lvId = f64At(colRid, r) == qRid ? I_AGREE : I_DIFFER
   wId = par(P_ID + lvId)
   return wName + wBirth + wSex + wAddr + wId
