@@ -8,6 +8,7 @@ import { EngineHost } from '../engine/host.js'
 import { AuditLog } from '../store/audit.js'
 import { NayoseServer } from './app.js'
 import { readConfig, resolvePaths, type ServerConfig } from './config.js'
+import { loadUws, requireNative } from './uws.js'
 import type { MatchHost } from './service.js'
 
 /** Opens the real EngineHost (src/engine/host.ts) on a snapshot directory. */
@@ -35,6 +36,8 @@ export function makeLogger(level = 'info'): Logger {
 export async function runServer(o: RunOptions): Promise<void> {
   const log = makeLogger(o.logLevel)
   const cfg = resolvePaths(readConfig(o.configFile), o.configFile)
+  // refuse the slow fallback before spending time loading the snapshot
+  requireNative(loadUws().kind, o.allowFallback ?? cfg.allow_fallback ?? false)
   const snapshot = o.snapshot ?? cfg.snapshot
   if (!snapshot) throw new NayoseError('NO_SNAPSHOT', 'no snapshot: pass --snapshot DIR or set "snapshot" in the config file')
   const audit = AuditLog.open(cfg.audit.path, { sync: cfg.audit.sync !== false })

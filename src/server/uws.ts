@@ -52,8 +52,9 @@ export function detectKind(mod: object): UwsKind {
 /** Throws UWS_FALLBACK unless the fallback is explicitly allowed. */
 export function requireNative(kind: UwsKind, allowFallback: boolean): void {
   if (kind === 'native' || allowFallback) return
+  const why = /^(1|true)$/i.test(process.env.UWS_USE_FALLBACK ?? '') ? 'UWS_USE_FALLBACK is set, so uWebSockets.js uses its pure-JS fallback' : 'uWebSockets.js native binary did not load'
   throw new NayoseError('UWS_FALLBACK',
-    `uWebSockets.js native binary did not load for node ${process.versions.node} ` +
+    `${why} for node ${process.versions.node} ` +
     `(${process.platform}-${process.arch}, ABI ${process.versions.modules}); the pure-JS fallback is slow. ` +
     'Use a supported Node version, or pass --allow-fallback (config: allow_fallback) to serve anyway')
 }

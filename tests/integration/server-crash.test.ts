@@ -2,7 +2,7 @@
 // a client reads results, the server is killed with SIGKILL, and the audit log (opened afresh)
 // holds an entry for every candidate the client received. Also: SIGTERM exits cleanly.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { spawn, type ChildProcess } from 'node:child_process'
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -31,8 +31,8 @@ beforeAll(async () => {
 }, 180_000)
 afterAll(() => { rmSync(dir, { recursive: true, force: true }) })
 
-function serve(): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, ['bin/nayose.js', 'serve', '--config', cfgFile, '--snapshot', snap, '--port', '0', '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'pipe'] })
+function serve(extra: string[] = [], env: Record<string, string> = {}): Promise<{ child: ChildProcess; port: number }> {
+  const child = spawn(process.execPath, ['bin/nayose.js', 'serve', '--config', cfgFile, '--snapshot', snap, '--port', '0', '--log-level', 'warn', ...extra], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } })
   return new Promise((resolve, reject) => {
     let out = '', err = ''
     child.stdout!.on('data', d => {
@@ -66,6 +66,16 @@ describe('server process', () => {
       }
       expect(checked).toBeGreaterThan(100)
     } finally { await audit.close() }
+  })
+
+  it('refuses the pure-JS uWS fallback unless allowed, and reports it in /health when allowed', async () => {
+    const refused = spawnSync(process.execPath, ['bin/nayose.js', 'serve', '--config', cfgFile, '--snapshot', snap, '--port', '0'], { encoding: 'utf8', env: { ...process.env, UWS_USE_FALLBACK: '1' } })
+    expect(refused.status).toBe(2)
+    expect(refused.stderr).toContain('UWS_FALLBACK')
+    const { child, port } = await serve(['--allow-fallback'], { UWS_USE_FALLBACK: '1' })
+    try {
+      expect(await (await fetch(`http://127.0.0.1:${port}/health`)).json()).toMatchObject({ status: 'ok', uws: 'fallback' })
+    } finally { child.kill('SIGKILL') }
   })
 
   it('SIGTERM drains and exits 0', async () => {
