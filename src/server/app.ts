@@ -349,9 +349,16 @@ export class NayoseServer {
       er = engine.matchBatch(queries)
       if (er.length !== queries.length) throw new Error(`engine returned ${er.length} results for ${queries.length} queries`)
     } catch (e) {
-      this.log.error({ err: (e as Error).name, msg: (e as NayoseError).code }, 'engine failed on a batch')
-      for (let j = 0; j < queries.length; j++) results[at[j]] = errorResult(queries[j].qid, engine.version, WireCode.INTERNAL, 'internal error while matching')
-      return
+      // the engine should fail a bad query alone; if the batch threw, retry one by one so that
+      // only the culprit is answered INTERNAL
+      this.log.error({ err: (e as Error).name, code: (e as NayoseError).code }, 'engine failed on a batch; retrying its queries one by one')
+      er = queries.map(q => {
+        try {
+          const one = engine.matchBatch([q])
+          if (one.length === 1) return one[0]
+        } catch { /* answered below */ }
+        return { qid: q.qid, grade: 'error' as const, candidates: [], snapshot: engine.version, error: { code: WireCode.INTERNAL, message: 'internal error while matching' } }
+      })
     }
     for (let j = 0; j < er.length; j++) {
       const r = er[j], q = queries[j]

@@ -87,10 +87,11 @@ describe('WebSocket protocol', () => {
     c.close()
   })
 
-  it('answers INTERNAL for a batch the engine throws on, and keeps serving', async () => {
+  it('answers INTERNAL only for the query the engine throws on, and keeps serving', async () => {
     const c = await connect(t.url, t.tokens.basic)
-    const m = await c.ask({ t: 'match', q: [{ qid: 1, name: 'THROW', birth_date: '2000-01-01' }] })
-    expect(m.r[0].error.code).toBe('INTERNAL')
+    const m = await c.ask({ t: 'match', q: [byId(3), { qid: 1, name: 'THROW', birth_date: '2000-01-01' }, byId(4)] })
+    expect(m.r.map((r: any) => r.grade)).toEqual(['confirmed', 'error', 'confirmed'])
+    expect(m.r[1].error.code).toBe('INTERNAL')
     expect((await c.ask({ t: 'match', q: [byId(1)] })).r[0].grade).toBe('confirmed')
     c.close()
   })
