@@ -45,22 +45,25 @@ export interface OpenOptions {
 export function openEnv(dir: string, opts: OpenOptions = {}): Env {
   const path = join(dir, 'data.mdb')
   if (opts.readOnly && !existsSync(path)) throw new NayoseError('NO_SNAPSHOT', `no snapshot in ${dir} (data.mdb missing)`)
-  let root: RootDatabase
+  let root: RootDatabase | undefined
   try {
     root = open({
       path, maxDbs: 8, readOnly: opts.readOnly ?? false, compression: false, noSync: opts.noSync ?? false,
       ...(opts.encryptionKey ? { encryptionKey: lmdbKey(opts.encryptionKey) } : {}),
     })
+    return {
+      root,
+      meta: root.openDB<Manifest, string>('meta', {}),
+      // plain msgpack maps (no shared structures): the build spools records pre-encoded
+      records: root.openDB<ResidentRecord, string>('records', { useRecords: false, mapsAsObjects: true } as never),
+      rows: root.openDB<Uint8Array, number>('rows', { keyEncoding: 'uint32', encoding: 'binary' }),
+      ids: root.openDB<number, string>('ids', {}),
+    }
   } catch (cause) {
-    throw new NayoseError('CANNOT_OPEN', `cannot open the snapshot in ${dir}${opts.encryptionKey ? ' (wrong encryption key?)' : ''}`, { cause })
-  }
-  return {
-    root,
-    meta: root.openDB<Manifest, string>('meta', {}),
-    // plain msgpack maps (no shared structures): the build spools records pre-encoded
-    records: root.openDB<ResidentRecord, string>('records', { useRecords: false, mapsAsObjects: true } as never),
-    rows: root.openDB<Uint8Array, number>('rows', { keyEncoding: 'uint32', encoding: 'binary' }),
-    ids: root.openDB<number, string>('ids', {}),
+    void root?.close()
+    // A wrong key decrypts to garbage: LMDB then reports missing or corrupt pages.
+    const hint = opts.encryptionKey ? ' (wrong encryption key?)' : ''
+    throw new NayoseError(opts.encryptionKey ? 'BAD_KEY' : 'CANNOT_OPEN', `cannot open the snapshot in ${dir}${hint}`, { cause })
   }
 }
 
