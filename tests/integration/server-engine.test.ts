@@ -1,6 +1,7 @@
 // The server on the real engine (EngineHost over a small synthetic LMDB snapshot): interop,
 // scopes, and reload + delta under a concurrent query stream with zero failed queries.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import fc from 'fast-check'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -104,6 +105,19 @@ describe('server on the real engine', () => {
     const versions = new Set(results.map((r: any) => r.snapshot))
     expect(versions.size).toBeGreaterThanOrEqual(2)
     expect(versions.has(v2)).toBe(true)
+    c.close()
+  })
+
+  it('arbitrary field values (any UTF-16, lone surrogates included) get exactly one answer each and never an INTERNAL error', async () => {
+    const c = await connect(t.url, t.tokens.basic)
+    const value = fc.oneof(fc.string({ unit: 'binary', maxLength: 40 }), fc.string({ unit: 'grapheme', maxLength: 20 }), fc.constantFrom('', ' ', '　', '昭和45年3月2日', 'ｻﾄｳ ﾀﾛｳ', '東京都千代田区１－２－３', '000000000000', '1'))
+    const query = fc.record({ name: value, name_kana: value, birth_date: value, sex: value, address: value, my_number: value, resident_id: value }, { requiredKeys: [] })
+    await fc.assert(fc.asyncProperty(fc.array(query, { minLength: 1, maxLength: 20 }), async qs => {
+      const m = await c.ask({ t: 'match', q: qs.map((q, i) => ({ ...q, qid: i })) })
+      expect(m.t).toBe('result')
+      expect(m.r.map((r: any) => r.qid)).toEqual(qs.map((_, i) => i))
+      for (const r of m.r) expect(r.error?.code).not.toBe('INTERNAL')
+    }), { numRuns: 30 })
     c.close()
   })
 
