@@ -12,14 +12,17 @@
  * csv.bytesRead()                                 // source bytes consumed so far (progress bars)
  * ```
  * - Encodings: `utf8` (default; a BOM is skipped) and `cp932` (Shift_JIS with Microsoft's
- *   extensions), decoded by iconv-lite. Bytes that do not decode become U+FFFD; such a row is
+ *   extensions). Bytes that do not decode become U+FFFD; such a row is
  *   yielded with `error.code = 'BAD_ENCODING'` (never silently repaired).
  * - Header: names are trimmed and lower-cased; a missing `required` column or a duplicated name
  *   throws `NayoseError('BAD_HEADER')` before any row. Unknown columns are kept in `header`.
  * - A row with fewer or more fields than the header comes with `error.code = 'MISSING_COLUMNS'`
- *   / `'EXTRA_COLUMNS'`; a quoting error comes as `'BAD_CSV'` with the lines it spans. csv-parse
- *   cannot resynchronise after an unterminated quote, so such an error covers the rest of the
- *   file: one reject, loudly, never rows lost silently.
+ *   / `'EXTRA_COLUMNS'`; a quoting error comes as `'BAD_CSV'` with the lines it spans: characters
+ *   after a closing quote spoil that record up to the end of its line (reading resumes on the
+ *   next line); a quote never closed makes the rest of the file one reject. Every record thus
+ *   appears exactly once, as a row or an error; blank lines are skipped.
+ * - Parsing is RFC 4180 by `parseRecords` (hand-written: it is the build's hot path, see there);
+ *   decoding is Node's StringDecoder (UTF-8) or iconv-lite (CP932), both safe across chunks.
  * - `line` is the 1-based line of the file where the record starts (the header is line 1).
  * - `raw` is the record's text as decoded (with its line break removed).
  *
