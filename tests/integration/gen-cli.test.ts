@@ -32,7 +32,7 @@ describe('nayose gen (CLI)', () => {
     expect(c.stdout).toMatch(/\| residents \/ households \/ mean size \| 3000 \//)
     expect(c.stdout).toMatch(/truth aligned: true/)
     expect(c.stdout).toMatch(/found in it: 0;/)
-  })
+  }, 240_000) // five CLI runs, each loading the source tables, on a shared 2-core machine
 
   it('writes CP932 on request and rejects bad options with exit code 2', async () => {
     const s = join(dir, 'sjis.csv')
@@ -40,5 +40,5 @@ describe('nayose gen (CLI)', () => {
     expect(readFileSync(s).includes(Buffer.from('resident_id,my_number', 'ascii'))).toBe(true)
     await expect(nayose('gen', 'residents', '--n', '10', '--out', s, '--encoding', 'latin1')).rejects.toMatchObject({ code: 2 })
     await expect(nayose('gen', 'queries', '--from', join(dir, 'missing.csv'), '--n', '1')).rejects.toMatchObject({ code: 2 })
-  })
+  }, 120_000)
 })
