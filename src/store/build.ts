@@ -3,9 +3,9 @@
  *
  * Streams the CSV (src/io/csv.ts), validates each row (validate.ts), normalises a batch of rows
  * column by column with the WASM core (one call per column per batch; keys are computed here,
- * once), encodes the match rows straight from WASM memory (match-row.ts) and writes records,
- * rows and ids with lmdb-js' batched asynchronous puts (the commit runs on lmdb-js' writer
- * thread while the main thread parses the next batch). The environment is built in a sibling
+ * once), encodes the match rows straight from WASM memory (match-row.ts) and appends them to
+ * `rows`, one synchronous transaction per batch; records and ids are spooled and appended after
+ * the rows in resident_id order (see RecordSpool). The environment is built in a sibling
  * directory `<out>.building-<pid>` and renamed into place at the end, so a crashed build never
  * leaves a half snapshot at `out`. Rejected rows go to `out/rejects.csv` (`line,reason,raw`).
  * @example
@@ -248,7 +248,6 @@ export async function buildSnapshot(csvPath: string, out: string, opts: BuildOpt
     const progress = createProgress({ label: 'snapshot build', total: csv.size, unit: 'B', items: 'rows', quiet: opts.quiet ?? false })
     let read = 0, loaded = 0, rejected = 0, nextRow = 0
     let pending: Pending[] = []
-    let lastWrite: Promise<unknown> = Promise.resolve()
     const reject = async (line: number, reason: Reason, raw: string) => {
       rejected++
       rejectsByCode[reason.code] = (rejectsByCode[reason.code] ?? 0) + 1
@@ -258,9 +257,7 @@ export async function buildSnapshot(csvPath: string, out: string, opts: BuildOpt
       const batch = pending
       pending = []
       const encoded = encoder.encode(batch.map((p) => p.record), fieldWarnings)
-      // Bound memory: at most one batch in lmdb-js' queue while this one is prepared.
-      await lastWrite
-      let last: Promise<unknown> | undefined
+      const rows: Uint8Array[] = []
       for (let i = 0; i < batch.length; i++) {
         const e = encoded[i]!, p = batch[i]!
         if (!(e instanceof Uint8Array)) {
@@ -268,14 +265,17 @@ export async function buildSnapshot(csvPath: string, out: string, opts: BuildOpt
           await reject(p.line, e, p.raw)
           continue
         }
-        const row = nextRow++
-        last = rowsDb.put(row, e, { append: true } as never) // ascending: MDB_APPEND fills pages
-        spool.add(p.record, row)
+        rows.push(e)
+        spool.add(p.record, nextRow + rows.length - 1)
         loaded++
         counts[p.record.status]++
         counts.live++
       }
-      if (last) lastWrite = last
+      // One synchronous transaction per batch (no fsync yet): putSync costs a fraction of
+      // lmdb-js' asynchronous put bookkeeping, and rows ascend, so MDB_APPEND fills pages.
+      env!.root.transactionSync(() => {
+        for (const e of rows) rowsDb.putSync(nextRow++, e, { append: true })
+      })
       spool.flush()
     }
     for await (const r of csv.rows) {
@@ -294,7 +294,6 @@ export async function buildSnapshot(csvPath: string, out: string, opts: BuildOpt
       }
     }
     if (pending.length) await flush()
-    await lastWrite
     spool.close()
     spool.load(env)
     progress.update(csv.bytesRead(), read)
@@ -323,7 +322,6 @@ export async function buildSnapshot(csvPath: string, out: string, opts: BuildOpt
     if (read !== loaded + rejected) throw new NayoseError('INTERNAL', `read ${read} ≠ loaded ${loaded} + rejected ${rejected}`)
     // Data went in without fsync; the manifest commits last, synchronously, in a reopened env:
     // its fsync of data.mdb also flushes every earlier page. Without it, there is no snapshot.
-    await env.root.flushed
     await env.root.close()
     env = openEnv(tmp, keyOpt)
     env.root.transactionSync(() => env!.meta.putSync('manifest', manifest))
