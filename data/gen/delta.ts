@@ -17,7 +17,7 @@ export const DELTA_COLUMNS = [...RESIDENT_COLUMNS, 'op', 'effective_date'] as co
 
 /** What a delta holds, as shares of its rows (each documented in data/README.md). */
 export const DELTA_MIX = {
-  /** 転居: a new address (update) */
+  /** 転居: a new address, for the whole household when it fits in the budget (update) */
   move: 0.3,
   /** 転出: status moved_out (update) */
   'move-out': 0.15,
@@ -139,6 +139,19 @@ export async function generateDelta(opts: DeltaOptions): Promise<DeltaSummary> {
     }
   }
 
+  // 転居 moves a household together: find the current members of the candidates' households.
+  const moveHouseholds = new Set(cand.move.rows.map((r) => r.household_id!).filter(Boolean))
+  const members = new Map<string, Row[]>()
+  if (moveHouseholds.size > 0) {
+    const again = await openCsv(opts.from, { encoding })
+    for await (const { fields: r, error } of again.rows) {
+      if (error || r.status !== 'resident' || !moveHouseholds.has(r.household_id!)) continue
+      const list = members.get(r.household_id!) ?? []
+      list.push(r)
+      members.set(r.household_id!, list)
+    }
+  }
+
   const used = new Set<string>()
   const out: { row: Row; op: string; kind: Kind; day: number }[] = []
   const effective = () => asOf + 1 + rng.int(days)
@@ -148,20 +161,28 @@ export async function generateDelta(opts: DeltaOptions): Promise<DeltaSummary> {
   for (const k of ['death', 'move-out', 'marriage', 'birth', 'move', 'remove'] as const) {
     for (const r of take(k)) {
       if (done[k] >= counts[k]) break
+      if (used.has(r.resident_id!)) continue // moved with an earlier candidate's household
       used.add(r.resident_id!)
       const day = effective()
       const date = isoOf(day)
+      if (k === 'move') {
+        // The whole household when it fits in what is left of the budget, else the person alone.
+        const group = (members.get(r.household_id!) ?? [r]).filter((m) => m.resident_id === r.resident_id || !used.has(m.resident_id!))
+        const movers = group.length <= counts.move - done.move ? group : [r]
+        const address = render(gen.addresses.draw(rng))
+        for (const m of movers) {
+          used.add(m.resident_id!)
+          out.push({ row: { ...m, address }, op: 'update', kind: 'move', day })
+          done.move++
+        }
+        continue
+      }
       let row: Row
       let op = 'update'
       switch (k) {
         case 'death': row = { ...r, status: 'deceased', status_date: date }; break
         case 'move-out': row = { ...r, status: 'moved_out', status_date: date }; break
         case 'remove': row = { ...r, status: 'removed', status_date: date }; op = 'remove'; break
-        case 'move': {
-          const a = gen.addresses.draw(rng)
-          row = { ...r, address: render(a) }
-          break
-        }
         case 'marriage': {
           const [, surname, sep, given] = SPLIT.exec(r.name!)!
           const [, kSurname, kSep, kGiven] = SPLIT.exec(r.name_kana!) ?? [, '', '　', r.name_kana!]

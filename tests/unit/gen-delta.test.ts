@@ -72,6 +72,11 @@ describe('gen delta', () => {
     for (const m of renamed) expect(m.sex).toBe('2')
     const moved = delta.filter((d) => d.op === 'update' && d.status === 'resident' && residents.get(d.resident_id!)!.address !== d.address)
     expect(moved.length).toBeGreaterThanOrEqual(Math.round(600 * DELTA_MIX.move))
+    // Households move together: movers sharing a household also share the new address.
+    const byHousehold = new Map<string, Set<string>>()
+    for (const m of moved) byHousehold.set(m.household_id!, (byHousehold.get(m.household_id!) ?? new Set()).add(m.address!))
+    expect([...byHousehold.values()].every((a) => a.size === 1)).toBe(true)
+    expect(byHousehold.size).toBeLessThan(moved.length)
     for (const d of delta) {
       expect(d.effective_date! > '2026-10-01').toBe(true)
       if (d.status !== 'resident') expect(d.status_date).toBe(d.effective_date)
