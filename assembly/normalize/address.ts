@@ -71,6 +71,8 @@ function prepare(src: usize, len: i32): void {
   let m: i32 = 0
   for (let i = 0; i < len; i++) {
     let c = <u32>load<u16>(src + (<usize>i << 1))
+    if (c < 0x2E80) { unchecked(U[m] = <u16>c); m++; continue }                       // ASCII, kana: no kanji fold
+    if (c - 0x4E00 < 0x5200) { unchecked(U[m] = <u16>variantOf(c)); m++; continue }  // BMP ideographs
     if (c - 0xD800 < 0x400 && i + 1 < len) {
       const lo = <u32>load<u16>(src + (<usize>(i + 1) << 1))
       if (lo - 0xDC00 < 0x400) {
