@@ -72,6 +72,8 @@ export interface CollateSummary {
   loadSeconds: number
   /** From the moment every engine was loaded to the last byte written (steady-state rate). */
   matchSeconds: number
+  /** CPU time of the whole process (all threads) over `matchSeconds`: less sensitive to a shared machine. */
+  matchCpuSeconds: number
   interrupted: boolean
 }
 
@@ -101,8 +103,8 @@ export async function collate(opts: CollateOptions): Promise<CollateSummary> {
   })
   let fd = -1
   try {
-    let readyAt = 0
-    const ready = pool.ready().then((r) => { readyAt = performance.now(); return r })
+    let readyAt = 0, readyCpu = process.cpuUsage()
+    const ready = pool.ready().then((r) => { readyAt = performance.now(); readyCpu = process.cpuUsage(); return r })
     ready.catch(() => {}) // awaited at the end; a load failure surfaces through onFatal first
     const point = opts.resume ? resumePoint(opts.out, HEADER_LINE) : null
     const skip = point?.rows ?? 0
@@ -154,12 +156,18 @@ export async function collate(opts: CollateOptions): Promise<CollateSummary> {
       rows: written, skipped: skip, grades, snapshot: info.version, workers,
       seconds: (performance.now() - t0) / 1000, loadSeconds: info.loadSeconds,
       matchSeconds: (performance.now() - Math.max(readyAt, t0)) / 1000,
+      matchCpuSeconds: cpuSince(readyCpu),
       interrupted: !!opts.signal?.aborted,
     }
   } finally {
     if (fd >= 0) closeSync(fd)
     await pool.close()
   }
+}
+
+function cpuSince(from: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(from)
+  return (d.user + d.system) / 1e6
 }
 
 function writeAll(fd: number, bytes: Uint8Array): void {

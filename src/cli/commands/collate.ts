@@ -81,7 +81,7 @@ export function register(program: Command): void {
           ...(workers ? { workers } : {}), ...(batch ? { batch } : {}), ...(limit ? { limit } : {}),
           ...(o.encryptionKeyFile ? { encryptionKeyFile: o.encryptionKeyFile } : {}),
         })
-        report(o, { rows: s.rows, skipped: s.skipped, grades: s.grades, seconds: s.seconds, loadSeconds: s.loadSeconds, matchSeconds: s.matchSeconds, workers: s.workers, snapshot: s.snapshot, interrupted: s.interrupted })
+        report(o, { rows: s.rows, skipped: s.skipped, grades: s.grades, seconds: s.seconds, loadSeconds: s.loadSeconds, matchSeconds: s.matchSeconds, matchCpuSeconds: s.matchCpuSeconds, workers: s.workers, snapshot: s.snapshot, interrupted: s.interrupted })
         if (s.interrupted) {
           process.stderr.write(`collate: interrupted after ${s.skipped + s.rows} rows; to continue: nayose collate ${queries} --snapshot ${o.snapshot} --out ${out} --resume\n`)
           process.exitCode = 130
