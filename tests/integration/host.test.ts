@@ -125,6 +125,23 @@ describe('EngineHost', () => {
     await host.close()
   })
 
+  it('reload after a forced rebuild of the directory serves the new build', async () => {
+    const dir = join(tmp, 'rebuilt')
+    await buildSnapshot(join(fixtures, 'residents-good.csv'), dir, { quiet: true })
+    const host = await EngineHost.open(dir, { factory: (s) => new ProbeEngine(s) })
+    const old = host.engine
+    const b = await buildSnapshot(join(fixtures, 'residents-bad.csv'), dir, { quiet: true, force: true })
+    const changes: HostChange[] = []
+    host.on('change', (c) => changes.push(c))
+    const r = await host.reload()
+    expect(r.to).toBe(b.version)
+    expect(host.engine.snapshot.manifest().counts.live).toBe(5)
+    expect(changes).toEqual([]) // a rebuild is not a descendant: nothing to replay
+    await sleep(5)
+    expect(old.closed).toBe(true)
+    await host.close()
+  })
+
   it('serves with the real matcher Engine and swaps it on a delta', async () => {
     const dir = join(tmp, 'real')
     await buildSnapshot(join(fixtures, 'residents-good.csv'), dir, { quiet: true })
