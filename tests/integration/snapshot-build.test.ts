@@ -77,6 +77,14 @@ describe('snapshot build', () => {
     }
   })
 
+  it('the bad-rows file in CP932, plus broken bytes: every bad row accounted for, every good one loaded', async () => {
+    const s = await buildSnapshot(join(fixtures, 'residents-bad-cp932.csv'), join(tmp, 'badcp'), { quiet: true, encoding: 'cp932' })
+    expect(s).toMatchObject({ read: 16, loaded: 5, rejected: 11 })
+    expect(s.rejectsByCode.BAD_ENCODING).toBe(1)
+    const rejects = await csvRows(join(tmp, 'badcp', 'rejects.csv'))
+    expect(rejects.map((r) => Number(r.fields.line))).toEqual([3, 4, 5, 6, 8, 9, 10, 11, 12, 13, 18])
+  })
+
   it('CP932: decodes good rows and rejects the row with broken bytes', async () => {
     const s1 = await buildSnapshot(join(fixtures, 'residents-cp932.csv'), join(tmp, 'cp'), { quiet: true, encoding: 'cp932' })
     expect(s1).toMatchObject({ read: 6, loaded: 6, rejected: 0 })
