@@ -50,30 +50,37 @@ export let colRid: usize = 0            // resident_id as a number
 /**
  * Rows are stored row-major: one 128-byte record per row (two cache lines, the fields a candidate's
  * comparison reads first in the first line), so scoring a candidate touches one or two lines
- * instead of one per column. A `col*` value is the address of that field in row 0.
+ * instead of one per column. A `col*` value is the byte offset of that field in a record.
  */
 export const ROW_BYTES: usize = 128
-let rowBase: usize = 0
-@inline export function u32At(col: usize, r: i32): u32 { return load<u32>(col + <usize>r * ROW_BYTES) }
-@inline function setU32(col: usize, r: i32, v: u32): void { store<u32>(col + <usize>r * ROW_BYTES, v) }
+/** Records live in chunks of 4 M rows (512 MB): one allocation may not exceed 1 GB. */
+const CHUNK_SHIFT: i32 = 22
+const CHUNK_MASK: i32 = (1 << CHUNK_SHIFT) - 1
+const chunks = new StaticArray<usize>(256)
+@inline function rowAddr(r: i32): usize { return unchecked(chunks[r >> CHUNK_SHIFT]) + <usize>(r & CHUNK_MASK) * ROW_BYTES }
+@inline export function u32At(col: usize, r: i32): u32 { return load<u32>(rowAddr(r) + col) }
+@inline function setU32(col: usize, r: i32, v: u32): void { store<u32>(rowAddr(r) + col, v) }
 /** my_number (inside the record). */
-@inline export function myAt(r: i32): f64 { return load<f64>(colMy + <usize>r * ROW_BYTES) }
+@inline export function myAt(r: i32): f64 { return load<f64>(rowAddr(r) + colMy) }
 /** Contiguous f64 columns (resident_id: JS reads it as a Float64Array). */
 @inline export function f64At(col: usize, r: i32): f64 { return load<f64>(col + (<usize>r << 3)) }
 
 let nextField: usize = 0
-function col32(): usize { const p = rowBase + nextField; nextField += 4; return p }
-function colIn64(): usize { nextField = (nextField + 7) & ~7; const p = rowBase + nextField; nextField += 8; return p }
+function col32(): usize { const p = nextField; nextField += 4; return p }
+function colIn64(): usize { nextField = (nextField + 7) & ~7; const p = nextField; nextField += 8; return p }
 function col64(): usize { return heap.alloc(<usize>capRows << 3) }
 
 /** Allocates the columns for `cap` rows. Called once per instance. */
 export function allocRows(cap: i32): void {
   capRows = cap > 0 ? cap : 1
   nRows = 0
-  const bytes = <usize>capRows * ROW_BYTES
-  const raw = heap.alloc(bytes + 64)
-  rowBase = (raw + 63) & ~<usize>63
-  memory.fill(rowBase, 0, bytes)
+  for (let c = 0; c << CHUNK_SHIFT < capRows; c++) {
+    const rows = min(capRows - (c << CHUNK_SHIFT), 1 << CHUNK_SHIFT)
+    const bytes = <usize>rows * ROW_BYTES
+    const base = (heap.alloc(bytes + 64) + 63) & ~<usize>63
+    memory.fill(base, 0, bytes)
+    unchecked(chunks[c] = base)
+  }
   nextField = 0
   // first cache line: what every candidate's comparison reads
   colMeta = col32(); colDate = col32(); colExact = col32(); colKey = col32(); colLoose = col32(); colLooser = col32()
@@ -217,7 +224,7 @@ function readRow(p: usize, size: i32, r: i32, pool: usize): usize {
   const status = <u32>load<u8>(p + 2)
   const fieldCount = <i32>load<u8>(p + 3)
   store<f64>(colRid + (<usize>r << 3), load<f64>(p + 4))
-  store<f64>(colMy + <usize>r * ROW_BYTES, -1)
+  store<f64>(rowAddr(r) + colMy, -1)
   let meta: u32 = (status & 3) << M_STATUS_SHIFT
   if (flags & 1) { setU32(colMeta, r, meta | M_DELETED); return pool }
   keyP = 0; keyN = 0; keySplit = -1; looseP = 0; looseN = 0; looseSplit = -1; looserP = 0; looserN = 0
@@ -264,7 +271,7 @@ function readRow(p: usize, size: i32, r: i32, pool: usize): usize {
       setU32(colBlock, r, hStr(slotP[4], slotN[4]))
       if (nInts >= 1) meta |= (<u32>ints[0] & 63) << M_PREF_SHIFT
     } else if (id == F_MY && nSlots >= 1) {
-      store<f64>(colMy + <usize>r * ROW_BYTES, digitsValue(slotP[0], slotN[0]))
+      store<f64>(rowAddr(r) + colMy, digitsValue(slotP[0], slotN[0]))
     } else if (id == F_FORMER && nSlots >= 1) {
       formerP = slotP[0]; formerN = slotN[0]
     } else if (id == F_FORMER_KANA && nSlots >= 2) {
