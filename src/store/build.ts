@@ -38,6 +38,8 @@ export interface BuildOptions {
   batchRows?: number
   /** No progress output. */
   quiet?: boolean
+  /** Records per sorted spool run (tests use small runs to exercise the merge). */
+  spoolRunRecords?: number
   /** Leave the raw column of rejects.csv empty (default when encrypted: no plaintext copies). */
   rejectsWithoutRaw?: boolean
 }
@@ -143,79 +145,152 @@ function statusCode(st: number): string {
  * with record pages, the kernel's fault-around mapped the whole file while loading: RSS 780 MB
  * instead of about 320 MB for 1 M residents). Records and ids, sorted, are appended too: full
  * pages and no copy-on-write churn (random inserts left data.mdb at 1.0–1.2 GB per 1 M instead
- * of about 0.6 GB). Records are spooled as plain msgpack; only (id, offset, length) per record
- * stays in memory (20 bytes).
+ * of 0.57 GB). The spool is an external merge sort: runs of RUN_RECORDS records sorted in memory
+ * (plain msgpack), then merged by a heap, reading each run sequentially.
  */
+const RUN_RECORDS = 1 << 16
+const ENTRY_HEAD = 16 // u32 length, f64 resident_id, u32 row
+
 class RecordSpool {
   #fd: number
-  #parts: Buffer[] = []
-  #bytes = 0
   #written = 0
+  #runs: { start: number; end: number }[] = []
   #count = 0
-  #ids = new Float64Array(1 << 16)
-  #offsets = new Float64Array(1 << 16)
-  #lengths = new Uint32Array(1 << 16)
-  #rows = new Uint32Array(1 << 16)
+  #ids: Float64Array
+  #rows: Uint32Array
+  #packed: Buffer[] = []
   #packr = new Packr({ useRecords: false })
-  constructor(readonly path: string) {
+  constructor(readonly path: string, readonly runRecords = RUN_RECORDS) {
     this.#fd = openSync(path, 'w')
+    this.#ids = new Float64Array(runRecords)
+    this.#rows = new Uint32Array(runRecords)
   }
   add(record: ResidentRecord, row: number): void {
-    if (this.#count === this.#ids.length) this.#grow()
-    const packed = this.#packr.pack(record)
-    const i = this.#count++
+    const i = this.#packed.length
     this.#ids[i] = Number(record.resident_id)
-    this.#offsets[i] = this.#written + this.#bytes
-    this.#lengths[i] = packed.length
     this.#rows[i] = row
-    this.#parts.push(packed)
-    this.#bytes += packed.length
+    this.#packed.push(this.#packr.pack(record))
+    this.#count++
+    if (this.#packed.length === this.runRecords) this.#flushRun()
   }
-  #grow(): void {
-    const n = this.#ids.length * 2
-    const ids = new Float64Array(n), offsets = new Float64Array(n), lengths = new Uint32Array(n), rows = new Uint32Array(n)
-    ids.set(this.#ids); offsets.set(this.#offsets); lengths.set(this.#lengths); rows.set(this.#rows)
-    this.#ids = ids; this.#offsets = offsets; this.#lengths = lengths; this.#rows = rows
-  }
-  flush(): void {
-    if (!this.#parts.length) return
-    const buf = Buffer.concat(this.#parts, this.#bytes)
-    writeSync(this.#fd, buf, 0, buf.length, this.#written)
-    this.#written += buf.length
-    this.#parts = []
-    this.#bytes = 0
-  }
-  close(): void {
-    this.flush()
-    closeSync(this.#fd)
-  }
-  /** Appends records and ids in resident_id order, 100 000 per transaction; deletes the spool. */
-  load(env: ReturnType<typeof openEnv>): void {
-    const n = this.#count, ids = this.#ids, offsets = this.#offsets, lengths = this.#lengths, rows = this.#rows
+  /** Kept for the build loop's rhythm: runs are written when full. */
+  flush(): void {}
+  #flushRun(): void {
+    const n = this.#packed.length
+    if (!n) return
+    const ids = this.#ids, rows = this.#rows, packed = this.#packed
     const order = new Uint32Array(n)
     for (let i = 0; i < n; i++) order[i] = i
     order.sort((a, b) => ids[a]! - ids[b]!)
+    let size = 0
+    for (let i = 0; i < n; i++) size += ENTRY_HEAD + packed[i]!.length
+    const buf = Buffer.allocUnsafe(size)
+    let p = 0
+    for (let k = 0; k < n; k++) {
+      const i = order[k]!, b = packed[i]!
+      buf.writeUInt32LE(b.length, p)
+      buf.writeDoubleLE(ids[i]!, p + 4)
+      buf.writeUInt32LE(rows[i]!, p + 12)
+      b.copy(buf, p + ENTRY_HEAD)
+      p += ENTRY_HEAD + b.length
+    }
+    writeSync(this.#fd, buf, 0, size, this.#written)
+    this.#runs.push({ start: this.#written, end: this.#written + size })
+    this.#written += size
+    this.#packed = []
+  }
+  close(): void {
+    this.#flushRun()
+    closeSync(this.#fd)
+  }
+  /** Merges the runs into `records` and `ids` (appends), 100 000 per transaction; deletes the spool. */
+  load(env: ReturnType<typeof openEnv>): void {
     const fd = openSync(this.path, 'r')
-    const buf = Buffer.allocUnsafe(1 << 16)
     try {
-      for (let from = 0; from < n; from += 100_000) {
+      const bufBytes = Math.max(64 << 10, Math.min(1 << 20, (256 << 20) / Math.max(1, this.#runs.length)))
+      const readers = this.#runs.map((r) => new RunReader(fd, r.start, r.end, bufBytes)).filter((r) => r.next())
+      // binary min-heap of readers by their current id
+      const heap = readers
+      const less = (a: RunReader, b: RunReader) => a.id < b.id
+      const down = (i: number) => {
+        for (;;) {
+          const l = 2 * i + 1, r = l + 1
+          let m = i
+          if (l < heap.length && less(heap[l]!, heap[m]!)) m = l
+          if (r < heap.length && less(heap[r]!, heap[m]!)) m = r
+          if (m === i) return
+          const t = heap[i]!; heap[i] = heap[m]!; heap[m] = t
+          i = m
+        }
+      }
+      for (let i = (heap.length >> 1) - 1; i >= 0; i--) down(i)
+      let written = 0
+      while (heap.length) {
         env.root.transactionSync(() => {
-          for (let k = from; k < Math.min(n, from + 100_000); k++) {
-            const i = order[k]!
-            const len = lengths[i]!
-            const b = len <= buf.length ? buf : Buffer.allocUnsafe(len)
-            readSync(fd, b, 0, len, offsets[i]!)
-            // 11 digits, so the string order is the numeric order of the sort
-            const id = String(ids[i]).padStart(11, '0')
-            env.ids.putSync(id, rows[i]!, { append: true })
-            env.records.putSync(id, asBinary(b.subarray(0, len)) as never, { append: true })
+          for (let k = 0; k < 100_000 && heap.length; k++) {
+            const top = heap[0]!
+            // 11 digits, so the string order is the numeric order of the merge
+            const id = String(top.id).padStart(11, '0')
+            env.ids.putSync(id, top.row, { append: true })
+            env.records.putSync(id, asBinary(top.bytes) as never, { append: true })
+            written++
+            if (!top.next()) {
+              heap[0] = heap[heap.length - 1]!
+              heap.pop()
+            }
+            if (heap.length) down(0)
           }
         })
       }
+      if (written !== this.#count) throw new NayoseError('INTERNAL', `record spool gave ${written} of ${this.#count} records`)
     } finally {
       closeSync(fd)
       rmSync(this.path, { force: true })
     }
+  }
+}
+
+/** Sequential reader of one sorted run; `bytes` is valid until the next `next()`. */
+class RunReader {
+  id = 0
+  row = 0
+  bytes: Buffer = Buffer.alloc(0)
+  #buf: Buffer
+  #off = 0
+  #len = 0
+  #pos: number
+  constructor(readonly fd: number, start: number, readonly end: number, bufBytes: number) {
+    this.#pos = start
+    this.#buf = Buffer.allocUnsafe(bufBytes)
+  }
+  #ensure(n: number): boolean {
+    if (this.#len - this.#off >= n) return true
+    if (n > this.#buf.length) {
+      const bigger = Buffer.allocUnsafe(n)
+      this.#buf.copy(bigger, 0, this.#off, this.#len)
+      this.#buf = bigger
+    } else {
+      this.#buf.copy(this.#buf, 0, this.#off, this.#len)
+    }
+    this.#len -= this.#off
+    this.#off = 0
+    while (this.#len < n && this.#pos < this.end) {
+      const got = readSync(this.fd, this.#buf, this.#len, Math.min(this.#buf.length - this.#len, this.end - this.#pos), this.#pos)
+      if (got <= 0) break
+      this.#len += got
+      this.#pos += got
+    }
+    return this.#len >= n
+  }
+  next(): boolean {
+    if (!this.#ensure(ENTRY_HEAD)) return false
+    const len = this.#buf.readUInt32LE(this.#off)
+    if (!this.#ensure(ENTRY_HEAD + len)) throw new NayoseError('INTERNAL', 'record spool ends inside a record')
+    this.id = this.#buf.readDoubleLE(this.#off + 4)
+    this.row = this.#buf.readUInt32LE(this.#off + 12)
+    this.bytes = this.#buf.subarray(this.#off + ENTRY_HEAD, this.#off + ENTRY_HEAD + len)
+    this.#off += ENTRY_HEAD + len
+    return true
   }
 }
 
@@ -244,7 +319,7 @@ export async function buildSnapshot(csvPath: string, out: string, opts: BuildOpt
     const counts = emptyCounts()
     const seen = new Map<number, number>() // resident_id (as a number) → line
     const encoder = new RowEncoder(batchRows)
-    const spool = new RecordSpool(join(tmp, 'records.spool'))
+    const spool = new RecordSpool(join(tmp, 'records.spool'), opts.spoolRunRecords)
     const progress = createProgress({ label: 'snapshot build', total: csv.size, unit: 'B', items: 'rows', quiet: opts.quiet ?? false })
     let read = 0, loaded = 0, rejected = 0, nextRow = 0
     let pending: Pending[] = []

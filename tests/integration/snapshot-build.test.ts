@@ -98,6 +98,25 @@ describe('snapshot build', () => {
     }
   })
 
+  it('merges many sorted spool runs: every record and id lands, whatever the input order', async () => {
+    const header = readFileSync(join(fixtures, 'residents-good.csv'), 'utf8').split('\n')[0]
+    const ids = Array.from({ length: 2500 }, (_, i) => String(10_000_000_000 + ((i * 7919) % 2500) * 13).padStart(11, '0'))
+    const csv = join(tmp, 'many.csv')
+    writeFileSync(csv, [header, ...ids.map((id, i) => `${id},,名 ${i},,,,,,,1990-01-01,${1 + (i % 2)},東京都千代田区千代田${i},,resident,`)].join('\n') + '\n')
+    const out = join(tmp, 'many')
+    const s = await buildSnapshot(csv, out, { quiet: true, spoolRunRecords: 300, batchRows: 128 })
+    expect(s).toMatchObject({ read: 2500, loaded: 2500, rejected: 0 })
+    const snap = Snapshot.open(out)
+    try {
+      ids.forEach((id, i) => {
+        expect(snap.record(id)?.name).toBe(`名 ${i}`)
+        expect(residentIdOf(snap.row(snap.rowOf(id)!)!)).toBe(id)
+      })
+    } finally {
+      snap.close()
+    }
+  })
+
   it('refuses to overwrite without force, marks SYNTHETIC, and leaves no half snapshot on failure', async () => {
     const out = join(tmp, 'good')
     await expect(buildSnapshot(join(fixtures, 'residents-good.csv'), out, { quiet: true })).rejects.toMatchObject({ code: 'EXISTS' })
