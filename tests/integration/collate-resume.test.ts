@@ -10,7 +10,7 @@ import { buildSnapshot } from '../../src/store/build.js'
 const root = new URL('../../', import.meta.url).pathname
 const tmp = mkdtempSync(join(tmpdir(), 'nayose-collate-resume-'))
 const snap = join(tmp, 'snap')
-const QUERIES = 60_000
+const QUERIES = 40_000
 const KILL_AT_BYTES = 150_000
 
 const SURNAMES = [['山田', 'ヤマダ'], ['鈴木', 'スズキ'], ['髙橋', 'タカハシ'], ['田中', 'タナカ'], ['伊藤', 'イトウ'], ['渡邉', 'ワタナベ']]
