@@ -1,6 +1,6 @@
 // EngineHost: atomic swap under a concurrent loop, with real snapshots (LMDB) and real engines.
-import { describe, expect, it } from 'vitest'
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { afterAll, describe, expect, it } from 'vitest'
+import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { EngineHost, type HostChange } from '../../src/engine/host.js'
@@ -10,6 +10,7 @@ import type { Snapshot } from '../../src/store/snapshot.js'
 
 const fixtures = new URL('../fixtures/store/', import.meta.url).pathname
 const tmp = mkdtempSync(join(tmpdir(), 'nayose-host-'))
+afterAll(() => rmSync(tmp, { recursive: true, force: true }))
 const HEADER = readFileSync(join(fixtures, 'delta-1.csv'), 'utf8').split('\n')[0]!
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 

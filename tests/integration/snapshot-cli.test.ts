@@ -1,14 +1,15 @@
 // The `nayose snapshot` commands end to end, through the compiled CLI (npm test builds first).
-import { describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
 const root = new URL('../../', import.meta.url).pathname
 const fixtures = join(root, 'tests/fixtures/store')
 const tmp = mkdtempSync(join(tmpdir(), 'nayose-cli-'))
+afterAll(() => rmSync(tmp, { recursive: true, force: true }))
 const nayose = (...args: string[]) => execFileSync('node', [join(root, 'bin/nayose.js'), ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
 
 describe.skipIf(!existsSync(join(root, 'dist/src/cli/main.js')))('nayose snapshot', () => {

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest'
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { afterAll, describe, expect, it } from 'vitest'
+import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { openCsv, type CsvRow } from '../../src/io/csv.js'
@@ -10,6 +10,7 @@ import { Snapshot } from '../../src/store/snapshot.js'
 
 const fixtures = new URL('../fixtures/store/', import.meta.url).pathname
 const tmp = mkdtempSync(join(tmpdir(), 'nayose-delta-'))
+afterAll(() => rmSync(tmp, { recursive: true, force: true }))
 
 async function csvRows(path: string): Promise<CsvRow[]> {
   const c = await openCsv(path)

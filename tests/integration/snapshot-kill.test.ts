@@ -1,6 +1,6 @@
 // kill -9 at random moments during a large delta, with a real child process: afterwards the
 // snapshot is exactly the old version or the new one, and its counts agree with its rows.
-import { describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { spawn, execFileSync } from 'node:child_process'
 import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -24,6 +24,7 @@ function person(i: number, variant = 0): string {
 }
 
 const tmp = mkdtempSync(join(tmpdir(), 'nayose-kill-'))
+afterAll(() => rmSync(tmp, { recursive: true, force: true }))
 const BASE = 4000, ADDS = 2000, REMOVES = 1000, ROUNDS = 5
 
 function info(dir: string): Manifest & { verify: { ok: boolean; live: number; tombstones: number } } {

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest'
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { afterAll, describe, expect, it } from 'vitest'
+import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import iconv from 'iconv-lite'
@@ -8,6 +8,7 @@ import { createCsvWriter, openCsv, parseEncoding, type CsvRow } from '../../src/
 
 const fixtures = new URL('../fixtures/store/', import.meta.url).pathname
 const tmp = mkdtempSync(join(tmpdir(), 'nayose-csv-'))
+afterAll(() => rmSync(tmp, { recursive: true, force: true }))
 
 async function all(path: string, opts = {}): Promise<{ header: string[]; rows: CsvRow[] }> {
   const csv = await openCsv(path, opts)
