@@ -46,7 +46,7 @@ export interface CollateOptions {
   outEncoding?: Encoding
   /** Queries per batch handed to a worker (default 2048). */
   batch?: number
-  /** Batches read but not yet written, at most (default 3 per worker). */
+  /** Batches read but not yet written, at most (default 4 per worker). */
   inFlight?: number
   /** Candidates per query (SPEC §2 `limit`, default 3). */
   limit?: number
@@ -68,9 +68,9 @@ export interface CollateSummary {
   workers: number
   /** Wall time, start to last byte written. */
   seconds: number
-  /** Slowest worker's engine load. */
+  /** Slowest engine load among the workers that loaded before the file was done. */
   loadSeconds: number
-  /** From the moment every engine was loaded to the last byte written (steady-state rate). */
+  /** From the moment every engine was loaded (or the first, if the file was done before the rest) to the last byte written. */
   matchSeconds: number
   /** CPU time of the whole process (all threads) over `matchSeconds`: less sensitive to a shared machine. */
   matchCpuSeconds: number
@@ -83,7 +83,7 @@ export async function collate(opts: CollateOptions): Promise<CollateSummary> {
   const log = opts.log ?? ((l: string) => { process.stderr.write(l + '\n') })
   const workers = Math.max(1, Math.floor(opts.workers ?? availableParallelism()))
   const batchSize = Math.max(1, Math.floor(opts.batch ?? DEFAULT_BATCH))
-  const inFlight = Math.max(2, Math.floor(opts.inFlight ?? workers * 3))
+  const inFlight = Math.max(2, Math.floor(opts.inFlight ?? workers * 4))
   const encoding = opts.encoding ?? 'utf8'
   const outEncoding = opts.outEncoding ?? encoding
 
@@ -103,9 +103,13 @@ export async function collate(opts: CollateOptions): Promise<CollateSummary> {
   })
   let fd = -1
   try {
+    // "after load": from the moment every engine was loaded (or, when the file was done before
+    // the last one loaded, the first), to the last byte written
     let readyAt = 0, readyCpu = process.cpuUsage()
-    const ready = pool.ready().then((r) => { readyAt = performance.now(); readyCpu = process.cpuUsage(); return r })
-    ready.catch(() => {}) // awaited at the end; a load failure surfaces through onFatal first
+    pool.onReady = () => {
+      if (pool.readyCount === 1 || pool.readyCount === pool.size) { readyAt = performance.now(); readyCpu = process.cpuUsage() }
+      notify()
+    }
     const point = opts.resume ? resumePoint(opts.out, HEADER_LINE) : null
     const skip = point?.rows ?? 0
     if (point) {
@@ -150,7 +154,8 @@ export async function collate(opts: CollateOptions): Promise<CollateSummary> {
       if (opts.signal?.aborted) break
     }
     await waitFor(() => nextWrite === nextSeq)
-    const info = await ready
+    if (!pool.readyCount) await waitFor(() => pool.readyCount > 0) // an empty file: still open the snapshot once
+    const info = pool.info()!
     progress.stop()
     return {
       rows: written, skipped: skip, grades, snapshot: info.version, workers,

@@ -1,6 +1,6 @@
 /**
  * The collate worker pool: N worker threads (src/collate/worker.ts), each with its own Engine.
- * A batch goes to the worker with the fewest outstanding batches; results come back through
+ * Batches wait in one queue and go to loaded workers, at most two each; results come back through
  * `onDone` in completion order (the pipeline reorders them). The worker file is resolved next to
  * this module, so it runs from dist/ (`dist/src/collate/worker.js`): tests drive collate through
  * `node bin/nayose.js collate …`, not by importing src/.
@@ -11,12 +11,18 @@ import { fileURLToPath } from 'node:url'
 import { NayoseError } from '../errors.js'
 import type { BatchMessage, WorkerInit, WorkerReply } from './messages.js'
 
-interface Slot { worker: Worker; outstanding: Map<number, number>; ready: Promise<{ version: string; loadSeconds: number }> }
+interface Slot { worker: Worker; outstanding: Map<number, number>; info?: { version: string; loadSeconds: number; at: number } }
+
+/** Batches given to one worker at a time: one being matched, one waiting in its port. */
+const PER_WORKER = 2
 
 export class WorkerPool {
   onDone: (seq: number, bytes: Uint8Array, grades: Record<string, number>, count: number) => void = () => {}
   onFatal: (e: Error) => void = () => {}
+  /** Called each time a worker has loaded its engine. */
+  onReady: () => void = () => {}
   #slots: Slot[] = []
+  #queue: BatchMessage[] = []
   #closing = false
 
   constructor(size: number, init: WorkerInit) {
@@ -26,16 +32,18 @@ export class WorkerPool {
 
   #start(url: URL, init: WorkerInit): Slot {
     const worker = new Worker(url, { workerData: init })
-    const outstanding = new Map<number, number>()
-    let resolveReady!: (v: { version: string; loadSeconds: number }) => void
-    let rejectReady!: (e: Error) => void
-    const ready = new Promise<{ version: string; loadSeconds: number }>((res, rej) => { resolveReady = res; rejectReady = rej })
-    ready.catch(() => {})
-    const fail = (e: Error) => { rejectReady(e); if (!this.#closing) this.onFatal(e) }
+    const slot: Slot = { worker, outstanding: new Map<number, number>() }
+    const fail = (e: Error) => { if (!this.#closing) this.onFatal(e) }
     worker.on('message', (m: WorkerReply) => {
-      if (m.t === 'ready') resolveReady({ version: m.version, loadSeconds: m.loadSeconds })
-      else if (m.t === 'done') {
-        outstanding.delete(m.seq)
+      if (m.t === 'ready') {
+        slot.info = { version: m.version, loadSeconds: m.loadSeconds, at: performance.now() }
+        const versions = new Set(this.#slots.filter((s) => s.info).map((s) => s.info!.version))
+        if (versions.size > 1) return fail(new NayoseError('SNAPSHOT_CHANGED', `workers loaded different snapshot versions (${[...versions].join(', ')})`))
+        this.onReady()
+        this.#pump()
+      } else if (m.t === 'done') {
+        slot.outstanding.delete(m.seq)
+        this.#pump()
         this.onDone(m.seq, m.bytes, m.grades, m.rows)
       } else if (m.t === 'fatal') fail(new NayoseError(m.code, m.message))
     })
@@ -43,22 +51,41 @@ export class WorkerPool {
     worker.on('exit', (code) => {
       if (!this.#closing && code !== 0) fail(new NayoseError('WORKER_FAILED', `collate worker exited with code ${code}`))
     })
-    return { worker, outstanding, ready }
+    return slot
   }
 
-  /** Resolves when every worker has loaded its engine; all must agree on the snapshot version. */
-  async ready(): Promise<{ version: string; loadSeconds: number }> {
-    const all = await Promise.all(this.#slots.map((s) => s.ready))
-    const versions = new Set(all.map((r) => r.version))
-    if (versions.size > 1) throw new NayoseError('SNAPSHOT_CHANGED', `workers loaded different snapshot versions (${[...versions].join(', ')})`)
-    return { version: all[0]!.version, loadSeconds: Math.max(...all.map((r) => r.loadSeconds)) }
+  /** Workers that have loaded their engine so far. */
+  get readyCount(): number { return this.#slots.filter((s) => s.info).length }
+
+  get size(): number { return this.#slots.length }
+
+  /**
+   * The snapshot version the loaded workers answered on, and the slowest load among them.
+   * Workers still loading when the file is done are not waited for.
+   */
+  info(): { version: string; loadSeconds: number } | undefined {
+    const loaded = this.#slots.filter((s) => s.info).map((s) => s.info!)
+    if (!loaded.length) return undefined
+    return { version: loaded[0]!.version, loadSeconds: Math.max(...loaded.map((i) => i.loadSeconds)) }
   }
 
+  /** Queues a batch; it goes to a worker whose engine is loaded as soon as one has room. */
   submit(b: BatchMessage): void {
-    let best = this.#slots[0]!
-    for (const s of this.#slots) if (s.outstanding.size < best.outstanding.size) best = s
-    best.outstanding.set(b.seq, b.records)
-    best.worker.postMessage(b, b.bytes.byteLength ? [b.bytes.buffer as ArrayBuffer] : [])
+    this.#queue.push(b)
+    this.#pump()
+  }
+
+  // Only loaded workers get batches, at most PER_WORKER each: the first engine loaded starts
+  // matching while the others still load, and a slow worker never holds a backlog others could take.
+  #pump(): void {
+    while (this.#queue.length) {
+      let best: Slot | undefined
+      for (const s of this.#slots) if (s.info && s.outstanding.size < PER_WORKER && (!best || s.outstanding.size < best.outstanding.size)) best = s
+      if (!best) return
+      const b = this.#queue.shift()!
+      best.outstanding.set(b.seq, b.records)
+      best.worker.postMessage(b, b.bytes.byteLength ? [b.bytes.buffer as ArrayBuffer] : [])
+    }
   }
 
   async close(): Promise<void> {
