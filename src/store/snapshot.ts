@@ -18,7 +18,7 @@ import { join } from 'node:path'
 import { open, type Database, type RootDatabase } from 'lmdb'
 import type { ResidentRecord } from '../engine/types.js'
 import { NayoseError } from '../errors.js'
-import type { Manifest } from './manifest.js'
+import { MANIFEST_FORMAT, type Manifest } from './manifest.js'
 import { isDeleted } from './match-row.js'
 
 export { buildSnapshot, type BuildOptions, type BuildSummary } from './build.js'
@@ -114,7 +114,7 @@ export class Snapshot {
   #manifest: Manifest
   #closed = false
 
-  private constructor(dir: string, env: Env) {
+  private constructor(dir: string, env: Env, keyed = false) {
     this.dir = dir
     this.#env = env
     this.#txn = env.root.useReadTransaction()
@@ -122,6 +122,10 @@ export class Snapshot {
     if (!m) {
       this.close()
       throw new NayoseError('NO_SNAPSHOT', `${dir} holds no committed snapshot (no manifest)`)
+    }
+    if (typeof m !== 'object' || m.format !== MANIFEST_FORMAT || typeof m.version !== 'string' || typeof m.rows !== 'number') {
+      this.close()
+      throw new NayoseError(keyed ? 'BAD_KEY' : 'CORRUPT_SNAPSHOT', `the manifest in ${dir} is unreadable (format ${String((m as Partial<Manifest>).format)}; wrong encryption key?)`)
     }
     this.#manifest = m
   }
@@ -143,10 +147,10 @@ export class Snapshot {
       throw e
     }
     try {
-      return new Snapshot(dir, env)
+      return new Snapshot(dir, env, !!opts.encryptionKey)
     } catch (e) {
       if (e instanceof NayoseError) throw e
-      throw new NayoseError('CANNOT_OPEN', `cannot read the snapshot in ${dir}${opts.encryptionKey ? ' (wrong encryption key?)' : ''}`, { cause: e })
+      throw new NayoseError(opts.encryptionKey ? 'BAD_KEY' : 'CANNOT_OPEN', `cannot read the snapshot in ${dir}${opts.encryptionKey ? ' (wrong encryption key?)' : ''}`, { cause: e })
     }
   }
 
