@@ -72,6 +72,8 @@ export interface CollateSummary {
   loadSeconds: number
   /** From the moment every engine was loaded (or the first, if the file was done before the rest) to the last byte written. */
   matchSeconds: number
+  /** Rows written during `matchSeconds`. */
+  matchRows: number
   /** CPU time of the whole process (all threads) over `matchSeconds`: less sensitive to a shared machine. */
   matchCpuSeconds: number
   interrupted: boolean
@@ -102,12 +104,13 @@ export async function collate(opts: CollateOptions): Promise<CollateSummary> {
     ...(opts.limit !== undefined ? { limit: opts.limit } : {}), ...(opts.encryptionKeyFile ? { encryptionKeyFile: opts.encryptionKeyFile } : {}),
   })
   let fd = -1
+  let written = 0
   try {
     // "after load": from the moment every engine was loaded (or, when the file was done before
     // the last one loaded, the first), to the last byte written
-    let readyAt = 0, readyCpu = process.cpuUsage()
+    let readyAt = 0, readyCpu = process.cpuUsage(), readyRows = 0
     pool.onReady = () => {
-      if (pool.readyCount === 1 || pool.readyCount === pool.size) { readyAt = performance.now(); readyCpu = process.cpuUsage() }
+      if (pool.readyCount === 1 || pool.readyCount === pool.size) { readyAt = performance.now(); readyCpu = process.cpuUsage(); readyRows = written }
       notify()
     }
     const point = opts.resume ? resumePoint(opts.out, HEADER_LINE) : null
@@ -120,7 +123,7 @@ export async function collate(opts: CollateOptions): Promise<CollateSummary> {
 
     const progress = createProgress({ label: 'collate', total: header.size, unit: 'B', items: 'queries', quiet: opts.quiet })
     const grades: Record<string, number> = {}
-    let written = 0, readTo = header.bytes
+    let readTo = header.bytes
     const pending = new Map<number, { bytes: Uint8Array; grades: Record<string, number>; rows: number }>()
     let nextWrite = 0, nextSeq = 0
     let wake: (() => void) | undefined
@@ -161,6 +164,7 @@ export async function collate(opts: CollateOptions): Promise<CollateSummary> {
       rows: written, skipped: skip, grades, snapshot: info.version, workers,
       seconds: (performance.now() - t0) / 1000, loadSeconds: info.loadSeconds,
       matchSeconds: (performance.now() - Math.max(readyAt, t0)) / 1000,
+      matchRows: written - readyRows,
       matchCpuSeconds: cpuSince(readyCpu),
       interrupted: !!opts.signal?.aborted,
     }

@@ -81,7 +81,7 @@ export function register(program: Command): void {
           ...(workers ? { workers } : {}), ...(batch ? { batch } : {}), ...(limit ? { limit } : {}),
           ...(o.encryptionKeyFile ? { encryptionKeyFile: o.encryptionKeyFile } : {}),
         })
-        report(o, { rows: s.rows, skipped: s.skipped, grades: s.grades, seconds: s.seconds, loadSeconds: s.loadSeconds, matchSeconds: s.matchSeconds, matchCpuSeconds: s.matchCpuSeconds, workers: s.workers, snapshot: s.snapshot, interrupted: s.interrupted })
+        report(o, { rows: s.rows, skipped: s.skipped, grades: s.grades, seconds: s.seconds, loadSeconds: s.loadSeconds, matchSeconds: s.matchSeconds, matchRows: s.matchRows, matchCpuSeconds: s.matchCpuSeconds, workers: s.workers, snapshot: s.snapshot, interrupted: s.interrupted })
         if (s.interrupted) {
           process.stderr.write(`collate: interrupted after ${s.skipped + s.rows} rows; to continue: nayose collate ${queries} --snapshot ${o.snapshot} --out ${out} --resume\n`)
           process.exitCode = 130
@@ -97,5 +97,5 @@ function report(o: Opts, s: { rows: number; skipped: number; grades: Record<stri
   const rate = Math.round(s.rows / Math.max(s.seconds, 1e-9))
   if (o.json) { process.stdout.write(JSON.stringify({ ...s, queriesPerSecond: rate }) + '\n'); return }
   const grades = Object.entries(s.grades).map(([g, n]) => `${g} ${n}`).join(', ')
-  process.stderr.write(`collate: ${s.rows} rows written${s.skipped ? ` (after ${s.skipped} from a previous run)` : ''} in ${s.seconds.toFixed(1)}s, ${rate} queries/s${typeof s.loadSeconds === 'number' && typeof s.matchSeconds === 'number' ? ` (engine load ${s.loadSeconds.toFixed(1)}s; after load ${Math.round(s.rows / Math.max(s.matchSeconds, 1e-9))} queries/s)` : ''}: ${grades}\n`)
+  process.stderr.write(`collate: ${s.rows} rows written${s.skipped ? ` (after ${s.skipped} from a previous run)` : ''} in ${s.seconds.toFixed(1)}s, ${rate} queries/s${typeof s.loadSeconds === 'number' && typeof s.matchSeconds === 'number' && typeof s.matchRows === 'number' ? ` (engine load ${s.loadSeconds.toFixed(1)}s; after load ${Math.round(s.matchRows / Math.max(s.matchSeconds, 1e-9))} queries/s)` : ''}: ${grades}\n`)
 }
