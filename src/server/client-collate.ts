@@ -179,7 +179,8 @@ export async function collateViaServer(queriesCsv: string, opts: ServerCollateOp
     if (failure) break
     n++
     if (n <= skip) { skipped++; continue }
-    const qid = hasQid && row.fields.qid ? row.fields.qid : String(row.line)
+    // Same rule as in-process collate: no qid column → data row number (1 = first row after the header)
+    const qid = hasQid ? (row.fields.qid ?? '') : String(n)
     if (row.error) cur.rows.push({ qid, error: `${row.error.code}: ${row.error.message}` })
     else {
       const q: Record<string, string> = { qid }

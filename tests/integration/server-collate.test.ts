@@ -56,6 +56,13 @@ describe('collateViaServer', () => {
     expect(a.find(r => r.grade === 'confirmed')!.resident_id).toMatch(/^[A-Za-z0-9_-]{22}$/)
   })
 
+  it('without a qid column, qids are data row numbers, as in-process collate writes them', async () => {
+    const noQid = join(t.dir, 'noqid.csv'), out = join(t.dir, 'noqid-r.csv')
+    writeFileSync(noQid, ['resident_id,birth_date', ...rows.slice(0, 5).map(r => `${r.resident_id},`)].join('\n') + '\n')
+    await collateViaServer(noQid, { server: `ws://127.0.0.1:${t.server.port}`, token: t.tokens.raw, out, quiet: true })
+    expect(read(out).map(r => r.qid)).toEqual(['1', '2', '3', '4', '5'])
+  })
+
   it('fails clearly on a bad token', async () => {
     await expect(collateViaServer(queries, { server: `ws://127.0.0.1:${t.server.port}`, token: 'nyz_bad', out: join(t.dir, 'x.csv'), quiet: true })).rejects.toMatchObject({ code: 'UNAUTHENTICATED' })
   })
