@@ -5,7 +5,7 @@ import { hKey } from './hash'
 import {
   nRows, u32At, f64At, myAt, colMeta, M_DELETED, colDate, colKey, colKeySur, colKeyGiv, colLoose, colLooseSur,
   colLooseGiv, colFormerKey, colFormerSurKey, colFormerLoose, colFormerSurLoose, colAliasKey, colAliasLoose,
-  colMy, colRid, colReadings, colPool, colPoolLens,
+  colMy, colRid, colReadings, colPool, colPoolLens, M_SEX_MASK,
 } from './rows'
 import { hStr } from './hash'
 
@@ -27,6 +27,8 @@ export const K_DATE_SFX_LOOSE: u32 = 14
 /** (date, first unit of the name key), (date, last unit): a wrong kanji in the middle or one end. */
 export const K_DATE_PFX_KEY: u32 = 15
 export const K_DATE_SFX_KEY: u32 = 16
+/** The date part of a weak key: birth date and sex (0 when unknown). */
+@inline export function weakPart(d: u32, sex: u32): u32 { return d | (sex << 28) }
 /** Units of the reading's prefix/suffix key, and of the name key's. */
 export const PFX_LOOSE_UNITS: i32 = 2
 export const PFX_KEY_UNITS: i32 = 1
@@ -81,14 +83,16 @@ function emitRow(r: i32): void {
     if (lg) emit(K_DATE_GIV_LOOSE, d, lg)
     const pool = <usize>u32At(colPool, r), lens = u32At(colPoolLens, r)
     const kn = <i32>(lens & 0xFFFF), ln = <i32>(lens >> 16)
+    // weak keys also carry the sex (halves their blocks; a query without sex probes both)
+    const ds = weakPart(d, meta & M_SEX_MASK)
     if (kn > PFX_KEY_UNITS) {
-      emit(K_DATE_PFX_KEY, d, hStr(pool, PFX_KEY_UNITS))
-      emit(K_DATE_SFX_KEY, d, hStr(pool + (<usize>(kn - PFX_KEY_UNITS) << 1), PFX_KEY_UNITS))
+      emit(K_DATE_PFX_KEY, ds, hStr(pool, PFX_KEY_UNITS))
+      emit(K_DATE_SFX_KEY, ds, hStr(pool + (<usize>(kn - PFX_KEY_UNITS) << 1), PFX_KEY_UNITS))
     }
     if (ln > PFX_LOOSE_UNITS) {
       const lp = pool + (<usize>kn << 1)
-      emit(K_DATE_PFX_LOOSE, d, hStr(lp, PFX_LOOSE_UNITS))
-      emit(K_DATE_SFX_LOOSE, d, hStr(lp + (<usize>(ln - PFX_LOOSE_UNITS) << 1), PFX_LOOSE_UNITS))
+      emit(K_DATE_PFX_LOOSE, ds, hStr(lp, PFX_LOOSE_UNITS))
+      emit(K_DATE_SFX_LOOSE, ds, hStr(lp + (<usize>(ln - PFX_LOOSE_UNITS) << 1), PFX_LOOSE_UNITS))
     }
     if (key) { emit(K_KEY_YEAR, key, y); emit(K_KEY_MD, key, md) }
     if (fKey && fKey != key) { emit(K_KEY_YEAR, fKey, y); emit(K_KEY_MD, fKey, md) }

@@ -18,7 +18,7 @@ import {
   lookup, blockStart, blockEnd, postingRow, blockLength, idLo, idHi,
   K_DATE_SUR_LOOSE, K_DATE_GIV_LOOSE, K_DATE_SUR_KEY, K_DATE_GIV_KEY, K_LOOSE_YEAR, K_LOOSE_MD,
   K_KEY_YEAR, K_KEY_MD, K_MY, K_RID, K_NAME_KEY, K_NAME_LOOSE,
-  K_DATE_PFX_LOOSE, K_DATE_SFX_LOOSE, K_DATE_PFX_KEY, K_DATE_SFX_KEY, PFX_LOOSE_UNITS, PFX_KEY_UNITS,
+  K_DATE_PFX_LOOSE, K_DATE_SFX_LOOSE, K_DATE_PFX_KEY, K_DATE_SFX_KEY, PFX_LOOSE_UNITS, PFX_KEY_UNITS, weakPart,
 } from '../index/postings'
 import { unitsEq, startsWith, endsWith, oneEdit, dateNear } from './compare'
 
@@ -279,8 +279,12 @@ function gatherStrong(): void {
  * typo anywhere and names registered without a space, but their blocks grow with the snapshot).
  */
 function gatherWeak(): void {
-  const d = qDate
-  if (!d) return
+  if (!qDate) return
+  if (qSex) weakProbes(weakPart(qDate, qSex))
+  else { weakProbes(weakPart(qDate, 1)); weakProbes(weakPart(qDate, 2)) }
+}
+
+function weakProbes(d: u32): void {
   if (hasName) {
     const k = scr(R_KEY)
     if (qKeyN > PFX_KEY_UNITS) {
