@@ -1,23 +1,10 @@
 // my_number / resident_id goldens against both the WASM core (through the batch API) and the TS
 // reference; the check digit against an independent statement of 施行令 第8条; differential tests.
-import { readFileSync } from 'node:fs'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
+import { anyUnit, table } from './golden-tables.js'
 import { WasmNormalizer, type Field, type Normalized } from '../../src/normalize/batch.js'
 import * as reference from '../../src/normalize/reference/index.js'
-
-/** Any UTF-16 unit (lone surrogates included) or any astral code point; cheaper than unit 'binary'. */
-const anyUnit = fc.oneof(fc.integer({ min: 0, max: 0xFFFF }).map((c) => String.fromCharCode(c)),
-  fc.integer({ min: 0x10000, max: 0x10FFFF }).map((c) => String.fromCodePoint(c)))
-
-function table(path: string): string[][] {
-  const lines = readFileSync(new URL(path, import.meta.url), 'utf8').split('\n').filter((l) => l && !l.startsWith('#'))
-  return lines.slice(1).map((l) => l.split('\t').map(unescape))
-}
-function unescape(s: string): string {
-  return s.replace(/\\u\{([0-9A-Fa-f]+)\}|\\u([0-9A-Fa-f]{4})|\\s|\\t/g, (m, a: string | undefined, b: string | undefined) =>
-    m === '\\s' ? ' ' : m === '\\t' ? '\t' : String.fromCodePoint(parseInt((a ?? b)!, 16)))
-}
 
 const wasm = WasmNormalizer.create()
 const impls: Array<[string, (field: Field, values: string[]) => Normalized[]]> = [

@@ -1,18 +1,8 @@
 // Kana goldens and meet/apart pairs, run against both the WASM core and the TS reference.
-import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
+import { table } from './golden-tables.js'
 import { WasmNormalizer, type KanaResult, type Normalized } from '../../src/normalize/batch.js'
 import * as reference from '../../src/normalize/reference/index.js'
-
-/** Rows of a tests/ TSV file (comments and the header skipped), escapes decoded. */
-function table(path: string): string[][] {
-  const lines = readFileSync(new URL(path, import.meta.url), 'utf8').split('\n').filter((l) => l && !l.startsWith('#'))
-  return lines.slice(1).map((l) => l.split('\t').map(unescape))
-}
-function unescape(s: string): string {
-  return s.replace(/\\u\{([0-9A-Fa-f]+)\}|\\u([0-9A-Fa-f]{4})|\\s|\\t/g, (m, a: string | undefined, b: string | undefined) =>
-    m === '\\s' ? ' ' : m === '\\t' ? '\t' : String.fromCodePoint(parseInt((a ?? b)!, 16)))
-}
 
 const wasm = WasmNormalizer.create()
 const impls: Array<[string, (values: string[]) => Normalized[]]> = [

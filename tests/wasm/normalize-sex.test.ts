@@ -1,23 +1,10 @@
 // Sex goldens against both the WASM core (through the batch API) and the TS reference, and a
 // differential test of the two.
-import { readFileSync } from 'node:fs'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
+import { anyUnit, table } from './golden-tables.js'
 import { WasmNormalizer, type Normalized } from '../../src/normalize/batch.js'
 import * as reference from '../../src/normalize/reference/index.js'
-
-/** Any UTF-16 unit (lone surrogates included) or any astral code point; cheaper than unit 'binary'. */
-const anyUnit = fc.oneof(fc.integer({ min: 0, max: 0xFFFF }).map((c) => String.fromCharCode(c)),
-  fc.integer({ min: 0x10000, max: 0x10FFFF }).map((c) => String.fromCodePoint(c)))
-
-function table(path: string): string[][] {
-  const lines = readFileSync(new URL(path, import.meta.url), 'utf8').split('\n').filter((l) => l && !l.startsWith('#'))
-  return lines.slice(1).map((l) => l.split('\t').map(unescape))
-}
-function unescape(s: string): string {
-  return s.replace(/\\u\{([0-9A-Fa-f]+)\}|\\u([0-9A-Fa-f]{4})|\\s|\\t/g, (m, a: string | undefined, b: string | undefined) =>
-    m === '\\s' ? ' ' : m === '\\t' ? '\t' : String.fromCodePoint(parseInt((a ?? b)!, 16)))
-}
 
 const wasm = WasmNormalizer.create()
 const impls: Array<[string, (values: string[]) => Normalized[]]> = [

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { COMPAT_RANGES, variantMap } from './name.js'
+import { kanjiDigit, kanjiUnit } from './date.js'
 
 export const E_ADDRESS = -30
 
@@ -61,22 +62,6 @@ function isHyphen(c: number): boolean {
 function isSpace(c: number): boolean { return c === 0x20 || c === 0x3000 || c === 0x09 || c === 0xA0 }
 function width(c: number): number { return c >= 0xFF01 && c <= 0xFF5E ? c - 0xFEE0 : c }
 
-function kanjiDigit(c: number): number {
-  switch (c) {
-    case 0x3007: case 0x96F6: return 0
-    case 0x4E00: return 1
-    case 0x4E8C: return 2
-    case 0x4E09: return 3
-    case 0x56DB: return 4
-    case 0x4E94: return 5
-    case 0x516D: return 6
-    case 0x4E03: return 7
-    case 0x516B: return 8
-    case 0x4E5D: return 9
-  }
-  return -1
-}
-function kanjiUnit(c: number): number { return c === 0x5341 ? 10 : c === 0x767E ? 100 : c === 0x5343 ? 1000 : 0 }
 function isDigit(c: number): boolean { return c >= 0x30 && c <= 0x39 }
 
 /**
