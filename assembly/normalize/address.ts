@@ -5,7 +5,7 @@ import { E_ADDRESS } from '../abi'
 import { foldAsciiWidth, isSpace, writeCodePoint } from './width'
 import { compatOf } from './compat.generated'
 import { variantOf } from './variants'
-import { kanjiDigit, kanjiUnit } from './date'
+import { kanjiDigit, kanjiUnit, readKanjiNumber, kanjiNumUnits } from './numerals'
 import { PREF_NAMES, prefShortLen } from './prefectures'
 import { MUNI_CHARS, MUNI_START, MUNI_PREF, MUNI_FLAGS, MUNI_KEYS, MUNI_KEY_START } from './municipalities.generated'
 
@@ -143,24 +143,9 @@ function readNum(p: i32): i32 {
   while (isDigit(at(p)) && d < 9) { v = v * 10 + <i32>at(p) - 0x30; p++; d++ }
   if (d > 0) { numEnd = p; numAscii = true; return isDigit(at(p)) ? -1 : v }
   numAscii = false
-  let total: i32 = 0, cur: i32 = -1, units = false, k: i32 = 0
-  while (true) {
-    const c = at(p)
-    const dg = kanjiDigit(c), un = kanjiUnit(c)
-    if (dg >= 0) {
-      if (units) { if (cur >= 0) return -1; cur = dg } else cur = (cur < 0 ? 0 : cur) * 10 + dg
-      if (cur > 99999) return -1
-    } else if (un > 0) {
-      if (!units && cur > 9) return -1
-      units = true
-      total += (cur < 0 ? 1 : cur) * un
-      cur = -1
-    } else break
-    p++; k++
-  }
-  if (k == 0 || k > 8) return -1
-  numEnd = p
-  return total + (cur < 0 ? 0 : cur)
+  const kv = readKanjiNumber(changetype<usize>(U), p, n, 99999)
+  if (kv >= 0) numEnd = p + kanjiNumUnits
+  return kv
 }
 
 /** A numbered unit of the town name follows at q: 条 線 区 組 地割 町内 (北1条西, 4区, 第1地割). */

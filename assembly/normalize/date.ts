@@ -4,6 +4,7 @@
 // src/normalize/reference/date.ts is the same parser in plain TS; keep the two in step.
 import { E_DATE_FORMAT, E_DATE_INVALID, E_DATE_ERA, E_DATE_RANGE } from '../abi'
 import { foldAsciiWidth } from './width'
+import { readKanjiNumber, kanjiNumUnits } from './numerals'
 
 // Era 0..4 = 明治 大正 昭和 平成 令和: Gregorian year of 元年 minus one, first and last day.
 // 1989-01-08 is the first day of 平成, not 1989-01-01; 明治 starts at 1868-01-25, the Gregorian
@@ -24,28 +25,6 @@ export function dateUnit(c: u32): u32 {
   if (c == 0x30FB || c == 0xFF65) return 0x2E
   if (c == 0x3000 || c == 0x09 || c == 0xA0) return 0x20
   return c
-}
-
-/** 0..9 for 〇一二三四五六七八九 (and 零), -1 otherwise. */
-export function kanjiDigit(c: u32): i32 {
-  switch (c) {
-    case 0x3007: case 0x96F6: return 0
-    case 0x4E00: return 1
-    case 0x4E8C: return 2
-    case 0x4E09: return 3
-    case 0x56DB: return 4
-    case 0x4E94: return 5
-    case 0x516D: return 6
-    case 0x4E03: return 7
-    case 0x516B: return 8
-    case 0x4E5D: return 9
-  }
-  return -1
-}
-
-/** 10, 100, 1000 for 十 百 千, 0 otherwise. */
-export function kanjiUnit(c: u32): i32 {
-  return c == 0x5341 ? 10 : c == 0x767E ? 100 : c == 0x5343 ? 1000 : 0
 }
 
 const MAX_UNITS: i32 = 64
@@ -69,24 +48,9 @@ function readNum(): i32 {
   numDigits = 0
   while (isDigit(at(pos)) && numDigits < 9) { v = v * 10 + <i32>at(pos) - 0x30; pos++; numDigits++ }
   if (numDigits > 0) return isDigit(at(pos)) ? -1 : v
-  const start = pos
-  let total: i32 = 0, cur: i32 = -1, units = false, n: i32 = 0
-  while (true) {
-    const c = at(pos)
-    const dg = kanjiDigit(c), un = kanjiUnit(c)
-    if (dg >= 0) {
-      if (units) { if (cur >= 0) return -1; cur = dg } else cur = (cur < 0 ? 0 : cur) * 10 + dg
-      if (cur > 9999) return -1
-    } else if (un > 0) {
-      if (!units && cur > 9) return -1
-      units = true
-      total += (cur < 0 ? 1 : cur) * un
-      cur = -1
-    } else break
-    pos++; n++
-  }
-  if (n == 0 || n > 8) { pos = start; return -1 }
-  return total + (cur < 0 ? 0 : cur)
+  const kv = readKanjiNumber(changetype<usize>(U), pos, gLen, 9999)
+  if (kv >= 0) pos += kanjiNumUnits
+  return kv
 }
 
 /** Era 0..4 at pos, advancing; -1 when none. */
