@@ -2,21 +2,14 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { existsSync, mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { openCsv, type CsvRow } from '../../src/io/csv.js'
+import { csvRows, fixtures } from './store-helpers.js'
 import { buildSnapshot } from '../../src/store/build.js'
 import { FIELD, decodeMatchRow, isDeleted, residentIdOf, encodeMatchRow } from '../../src/store/match-row.js'
 import { Snapshot, readEncryptionKey } from '../../src/store/snapshot.js'
 
-const fixtures = new URL('../fixtures/store/', import.meta.url).pathname
 const tmp = mkdtempSync(join(tmpdir(), 'nayose-build-'))
 afterAll(() => rmSync(tmp, { recursive: true, force: true }))
 
-async function csvRows(path: string): Promise<CsvRow[]> {
-  const c = await openCsv(path)
-  const out: CsvRow[] = []
-  for await (const r of c.rows) out.push(r)
-  return out
-}
 
 describe('snapshot build', () => {
   it('loads every good row with records, ids and match rows from the WASM normaliser', async () => {

@@ -2,22 +2,15 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { openCsv, type CsvRow } from '../../src/io/csv.js'
+import { csvRows, fixtures } from './store-helpers.js'
 import { buildSnapshot } from '../../src/store/build.js'
 import { applyDelta } from '../../src/store/delta.js'
 import { decodeMatchRow, isDeleted, residentIdOf } from '../../src/store/match-row.js'
 import { Snapshot } from '../../src/store/snapshot.js'
 
-const fixtures = new URL('../fixtures/store/', import.meta.url).pathname
 const tmp = mkdtempSync(join(tmpdir(), 'nayose-delta-'))
 afterAll(() => rmSync(tmp, { recursive: true, force: true }))
 
-async function csvRows(path: string): Promise<CsvRow[]> {
-  const c = await openCsv(path)
-  const out: CsvRow[] = []
-  for await (const r of c.rows) out.push(r)
-  return out
-}
 
 describe('snapshot delta', () => {
   it('applies adds, updates and removes as one new version; conflicts are rejected; old readers keep the old version', async () => {
