@@ -5,6 +5,7 @@
 // first code unit (longest first) so a lookup compares only names that start with that unit.
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { readVariantPairs } from './kanji-variants.mjs'
 
 const isKanji = (c) => (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0xF900 && c <= 0xFAFF) ||
   c === 0x3005 || c === 0x3007 || (c >= 0xD800 && c <= 0xDFFF)
@@ -19,21 +20,9 @@ function placeUnit(c, prev, next) {
 }
 
 let variants
-/** variant → canonical, as src/normalize/reference/name.ts variantMap() reads data/tables/kanji-variants.tsv. */
+/** variant → canonical, from the same reader that compiles the variant table into the core. */
 function variantMap(root) {
-  if (variants) return variants
-  variants = new Map()
-  const file = join(root, 'data', 'tables', 'kanji-variants.tsv')
-  if (!existsSync(file)) return variants
-  let header = true
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
-    if (!line || line.startsWith('#')) continue
-    if (header) { header = false; continue }
-    const [v, c] = line.split('\t')
-    if (!v || !c) continue
-    const vc = v.codePointAt(0), cc = c.codePointAt(0)
-    if ([...v].length === 1 && [...c].length === 1 && vc !== cc) variants.set(vc, cc)
-  }
+  if (!variants) variants = existsSync(join(root, 'data', 'tables', 'kanji-variants.tsv')) ? new Map(readVariantPairs(root)) : new Map()
   return variants
 }
 
