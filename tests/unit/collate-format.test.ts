@@ -7,6 +7,7 @@ import { parse } from 'csv-parse/sync'
 import { COLLATE_COLUMNS, HEADER_LINE, csvField, errorLine, resultLine } from '../../src/collate/format.js'
 import { resumePoint } from '../../src/collate/resume.js'
 import type { EngineResult } from '../../src/engine/types.js'
+import { probabilityText } from '../../src/engine/collate-format.js'
 
 const agreement = { name: 'variant', kana: 'exact', birth: 'near', sex: 'exact', address: 'town' } as const
 const result: EngineResult = {
@@ -25,6 +26,22 @@ describe('collate rows', () => {
     expect(resultLine('q2', { grade: 'none', candidates: [], snapshot: 'v3-abc' })).toBe('q2,none,,,,,\n')
     expect(resultLine('q3', { grade: 'error', candidates: [], snapshot: 'v3', error: { code: 'BAD_DATE', message: 'not a date: "x", y' } }))
       .toBe('q3,error,,,,,"BAD_DATE: not a date: ""x"", y"\n')
+  })
+
+  it('probabilities keep 6 significant digits without an exponent', () => {
+    expect(probabilityText(0.4812345678)).toBe('0.481235')
+    expect(probabilityText(0.99999999)).toBe('1.00000')
+    expect(probabilityText(1.23456789e-9)).toBe('0.00000000123457')
+    expect(probabilityText(5e-7)).toBe('0.000000500000')
+    expect(probabilityText(1e-200)).toBe('0')
+    expect(probabilityText(0)).toBe('0.00000')
+    for (const p of [3.3e-7, 7.77e-12, 1.5e-30, 2e-94]) {
+      const s = probabilityText(p)
+      expect(s).not.toMatch(/e/)
+      expect(Number(s) / p).toBeCloseTo(1, 5)
+    }
+    const tiny = { ...result, candidates: [{ ...result.candidates[0]!, probability: 2.5e-8 }] }
+    expect(resultLine('q4', tiny).split(',')[3]).toBe('0.0000000250000')
   })
 
   it('quotes exactly the fields that need it, and a CSV parser reads them back', () => {
