@@ -13,6 +13,7 @@ import { parseDate } from './date'
 import { parseSex } from './sex'
 import { parseAddress, addrParts, addrPrefCode } from './address'
 import { checkMyNumber, checkResidentId } from './ids'
+export { NORMALIZER_FP_HI, NORMALIZER_FP_LO } from './fingerprint.generated'
 
 export const FIELD_NAME: i32 = 0
 export const FIELD_KANA: i32 = 1
