@@ -4,3 +4,4 @@ export {
 } from './abi'
 export * from './normalize/api'
 export * from './query/api'
+export * from './index/image'

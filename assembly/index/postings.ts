@@ -201,3 +201,22 @@ export function blockLength(type: u32, a: u32, b: u32): i32 {
   blockStart = s; blockEnd = e
   return n
 }
+
+// ---- index image (assembly/index/image.ts) ----------------------------------------------------
+// The postings' state, in a fixed order; `mode emitted curRow blockStart blockEnd` are scratch
+// (build passes and the last lookup), listed in image.ts.
+@inline function put(p: usize, v: f64): usize { store<f64>(p, v); return p + 8 }
+
+/** Writes this module's state globals at `p` (f64 each); returns the end. */
+export function postingsSave(p: usize): usize {
+  p = put(p, <f64>pKeys); p = put(p, <f64>pRows); p = put(p, <f64>nPostings)
+  p = put(p, <f64>bucketBits); p = put(p, <f64>buckets); p = put(p, <f64>shift)
+  return p
+}
+
+/** Reads what postingsSave wrote; returns the end. */
+export function postingsRestore(p: usize): usize {
+  pKeys = <usize>load<f64>(p); p += 8; pRows = <usize>load<f64>(p); p += 8; nPostings = <i32>load<f64>(p); p += 8
+  bucketBits = <u32>load<f64>(p); p += 8; buckets = <usize>load<f64>(p); p += 8; shift = <u32>load<f64>(p); p += 8
+  return p
+}

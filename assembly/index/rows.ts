@@ -321,5 +321,38 @@ function readRow(p: usize, size: i32, r: i32, pool: usize): usize {
   return pool + (<usize>(kn + ln) << 1)
 }
 
+// ---- index image (assembly/index/image.ts) ----------------------------------------------------
+// The module's state, in a fixed order. Every module-level `let` above is either here or listed
+// as scratch in image.ts (tests/unit/engine-image-globals.test.ts checks it).
+@inline function put(p: usize, v: f64): usize { store<f64>(p, v); return p + 8 }
+
+/** Writes this module's state globals at `p` (f64 each); returns the end. */
+export function rowsSave(p: usize): usize {
+  p = put(p, <f64>nRows); p = put(p, <f64>capRows)
+  p = put(p, <f64>colDate); p = put(p, <f64>colMeta); p = put(p, <f64>colExact); p = put(p, <f64>colKey)
+  p = put(p, <f64>colKeySur); p = put(p, <f64>colKeyGiv); p = put(p, <f64>colLoose); p = put(p, <f64>colLooseSur)
+  p = put(p, <f64>colLooseGiv); p = put(p, <f64>colLooser); p = put(p, <f64>colFormerKey); p = put(p, <f64>colFormerSurKey)
+  p = put(p, <f64>colFormerLoose); p = put(p, <f64>colFormerSurLoose); p = put(p, <f64>colAliasKey); p = put(p, <f64>colAliasLoose)
+  p = put(p, <f64>colPref); p = put(p, <f64>colCity); p = put(p, <f64>colTown); p = put(p, <f64>colChome)
+  p = put(p, <f64>colBlock); p = put(p, <f64>colPool); p = put(p, <f64>colPoolLens); p = put(p, <f64>colSplits)
+  p = put(p, <f64>colReadings); p = put(p, <f64>colMy); p = put(p, <f64>colRid)
+  p = put(p, <f64>nextField); p = put(p, <f64>stage); p = put(p, <f64>stageCap)
+  return p
+}
+
+/** Reads what rowsSave wrote; returns the end. */
+export function rowsRestore(p: usize): usize {
+  nRows = <i32>load<f64>(p); p += 8; capRows = <i32>load<f64>(p); p += 8
+  colDate = <usize>load<f64>(p); p += 8; colMeta = <usize>load<f64>(p); p += 8; colExact = <usize>load<f64>(p); p += 8; colKey = <usize>load<f64>(p); p += 8
+  colKeySur = <usize>load<f64>(p); p += 8; colKeyGiv = <usize>load<f64>(p); p += 8; colLoose = <usize>load<f64>(p); p += 8; colLooseSur = <usize>load<f64>(p); p += 8
+  colLooseGiv = <usize>load<f64>(p); p += 8; colLooser = <usize>load<f64>(p); p += 8; colFormerKey = <usize>load<f64>(p); p += 8; colFormerSurKey = <usize>load<f64>(p); p += 8
+  colFormerLoose = <usize>load<f64>(p); p += 8; colFormerSurLoose = <usize>load<f64>(p); p += 8; colAliasKey = <usize>load<f64>(p); p += 8; colAliasLoose = <usize>load<f64>(p); p += 8
+  colPref = <usize>load<f64>(p); p += 8; colCity = <usize>load<f64>(p); p += 8; colTown = <usize>load<f64>(p); p += 8; colChome = <usize>load<f64>(p); p += 8
+  colBlock = <usize>load<f64>(p); p += 8; colPool = <usize>load<f64>(p); p += 8; colPoolLens = <usize>load<f64>(p); p += 8; colSplits = <usize>load<f64>(p); p += 8
+  colReadings = <usize>load<f64>(p); p += 8; colMy = <usize>load<f64>(p); p += 8; colRid = <usize>load<f64>(p); p += 8
+  nextField = <usize>load<f64>(p); p += 8; stage = <usize>load<f64>(p); p += 8; stageCap = <usize>load<f64>(p); p += 8
+  return p
+}
+
 /** Split positions are not kept per row: partial (氏 or 名 only) agreement uses the part hashes. */
 export function rowSex(r: i32): i32 { return <i32>(u32At(colMeta, r) & M_SEX_MASK) }

@@ -91,6 +91,15 @@ export class WasmMatcher {
     this.#ridPtr = c.ridColumnPtr()
   }
 
+  /** After an index image was restored into this instance (src/engine/image.ts): read its counts. */
+  adoptImage(): void {
+    const c = this.core
+    this.rows = c.engineRows()
+    this.postings = c.enginePostings()
+    this.#ridPtr = c.ridColumnPtr()
+    this.#rid = new Float64Array(0)
+  }
+
   setParams(table: Float64Array): void {
     new Float64Array(this.core.memory.buffer, this.core.paramsPtr(), 64).set(table)
   }

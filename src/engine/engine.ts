@@ -13,6 +13,7 @@ import type { EngineCandidate, EngineResult, Query, ResidentRecord } from './typ
 import { WasmMatcher, queryValues, QUERY_FIELDS, type RawAnswer } from './codec.js'
 import { resolveParams, weightTable, type DeepPartial, type MatchParams, type SnapshotStats } from './params.js'
 import { agreementOf, decodeLevels, grade } from './grade.js'
+import { ImageMissError, imagePath, restoreImage, saveImage } from './image.js'
 
 export interface EngineOptions {
   params?: DeepPartial<MatchParams>
@@ -20,6 +21,29 @@ export interface EngineOptions {
   explainNone?: boolean
   /** Close the snapshot with the engine. */
   ownsSnapshot?: boolean
+  /**
+   * Index image of the snapshot version (src/engine/image.ts, docs/store.md): `auto` (default)
+   * restores it when valid, else builds from rows and writes it (best effort); `rebuild` builds
+   * from rows and writes it (snapshot build/delta); `off` neither reads nor writes one. Only a
+   * Snapshot (a directory) that is not encrypted has images.
+   */
+  image?: 'auto' | 'rebuild' | 'off'
+}
+
+/** How an engine got its index (Engine.loadInfo). */
+export interface LoadInfo {
+  from: 'image' | 'rows'
+  /** Why no image was used (`missing`, `other-wasm`, `bad-checksum`…, `off`, `encrypted`, `no-dir`). */
+  imageMiss?: string
+  /** Path of the image written after a build from rows, or why writing failed. */
+  imageWritten?: string
+  imageError?: string
+  /** Milliseconds: rows read + parsed, postings built, statistics, image restore / write. */
+  readMs: number
+  buildMs: number
+  statsMs: number
+  restoreMs: number
+  writeMs: number
 }
 
 /** What Engine.open needs of a snapshot (src/store/snapshot.ts Snapshot satisfies it). */
@@ -39,6 +63,8 @@ export class Engine {
   readonly params: MatchParams
   readonly stats: SnapshotStats
   readonly loadSeconds: number
+  /** Where the index came from and what the load cost (bench, `snapshot info`, tests). */
+  readonly loadInfo: LoadInfo
   #matcher: WasmMatcher
   #size = { rows: 0, live: 0, postings: 0 }
   #source: RowSource
@@ -52,24 +78,57 @@ export class Engine {
     this.#opts = opts
     this.version = source.manifest().version
     this.params = resolveParams(opts.params)
-    const m = new WasmMatcher()
+    const mode = opts.image ?? 'auto'
+    const dir = source instanceof Snapshot && !source.manifest().encrypted ? source.dir : undefined
+    const info: LoadInfo = { from: 'rows', readMs: 0, buildMs: 0, statsMs: 0, restoreMs: 0, writeMs: 0 }
+    let m: WasmMatcher | undefined
     let live = 0
-    const counting = function* (rows: Iterable<{ row: number; bytes: Uint8Array }>) {
-      for (const r of rows) { if (!isDeleted(r.bytes)) live++; yield r }
+    let stats: SnapshotStats | undefined
+    if (!dir || mode !== 'auto') info.imageMiss = mode === 'off' ? 'off' : mode === 'rebuild' ? 'rebuild' : source instanceof Snapshot ? 'encrypted' : 'no-dir'
+    else {
+      const fresh = new WasmMatcher()
+      try {
+        const r = restoreImage(fresh, imagePath(dir, this.version), { version: this.version, rows: source.rowCount() })
+        m = fresh; live = r.live; stats = r.stats
+        info.from = 'image'; info.restoreMs = r.ms
+      } catch (e) {
+        if (!(e instanceof ImageMissError)) throw e
+        info.imageMiss = e.reason
+      }
     }
-    m.load(source.rowCount(), counting(source.rows()))
+    if (!m || !stats) {
+      m = new WasmMatcher()
+      const counting = function* (rows: Iterable<{ row: number; bytes: Uint8Array }>) {
+        for (const r of rows) { if (!isDeleted(r.bytes)) live++; yield r }
+      }
+      m.load(source.rowCount(), counting(source.rows()))
+      info.readMs = m.timings.readMs; info.buildMs = m.timings.buildMs
+      const ts = performance.now()
+      stats = {
+        rows: live,
+        birthExact: m.collisionRate(0),
+        birthNear: m.nearDateRate(400_000, 0x9e3779b9),
+        prefecture: m.collisionRate(1),
+        city: m.collisionRate(2),
+        town: m.collisionRate(3),
+        chome: m.collisionRate(4),
+        address: m.collisionRate(5),
+        sexExact: m.collisionRate(6),
+      }
+      info.statsMs = performance.now() - ts
+      if (dir && mode !== 'off') {
+        try {
+          const w = saveImage(m, dir, { version: this.version, rows: m.rows, live, postings: m.postings, stats })
+          info.imageWritten = w.path; info.writeMs = w.ms
+        } catch (e) {
+          info.imageError = (e as Error).message
+          process.emitWarning(`index image for ${this.version} not written: ${(e as Error).message}`, { code: 'NAYOSE_IMAGE' })
+        }
+      }
+    }
     this.#matcher = m
-    this.stats = {
-      rows: live,
-      birthExact: m.collisionRate(0),
-      birthNear: m.nearDateRate(400_000, 0x9e3779b9),
-      prefecture: m.collisionRate(1),
-      city: m.collisionRate(2),
-      town: m.collisionRate(3),
-      chome: m.collisionRate(4),
-      address: m.collisionRate(5),
-      sexExact: m.collisionRate(6),
-    }
+    this.stats = stats
+    this.loadInfo = info
     m.setParams(weightTable(this.params, this.stats))
     const prior = Math.min(Math.max(this.params.presentPrior, 1e-6), 1 - 1e-9)
     this.#absentMass = Math.max(live, 1) * (1 - prior) / prior
@@ -171,6 +230,9 @@ export class Engine {
     return { result, examined: a.candidatesExamined }
   }
   #probs = new Float64Array(64)
+
+  /** @internal The WASM matcher (bench/match-profile.ts measures the core alone). */
+  get matcher(): WasmMatcher { return this.#matcher }
 
   /** The stored record of a resident (display fields come from LMDB, not the core). */
   person(residentId: string): ResidentRecord | undefined {

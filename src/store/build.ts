@@ -42,6 +42,46 @@ export interface BuildOptions {
   spoolRunRecords?: number
   /** Leave the raw column of rejects.csv empty (default when encrypted: no plaintext copies). */
   rejectsWithoutRaw?: boolean
+  /** Write the engine's index image after the build (default true; never for encrypted snapshots). */
+  image?: boolean
+}
+
+/** What writing a snapshot's index image did (docs/store.md "Index image"). */
+export interface ImageSummary {
+  /** The image file, or why none was written (`encrypted`, `disabled`) or the error. */
+  path?: string
+  skipped?: string
+  error?: string
+  bytes?: number
+  seconds?: number
+  /** Images of other versions (and stale temp files) deleted. */
+  pruned?: string[]
+}
+
+/**
+ * Builds the engine of the snapshot in `dir` from its rows and writes its index image
+ * (DIR/index/<version>.img), then deletes the images of every other version. Never throws: a
+ * failure is reported in the summary (engines then build from rows and retry writing).
+ */
+export async function writeIndexImage(dir: string, opts: { encryptionKey?: Buffer | string } = {}): Promise<ImageSummary> {
+  if (opts.encryptionKey) return { skipped: 'encrypted' }
+  const t0 = performance.now()
+  try {
+    const { Engine } = await import('../engine/engine.js')
+    const { pruneImages } = await import('../engine/image.js')
+    const e = Engine.openDir(dir, { image: 'rebuild' })
+    try {
+      const info = e.loadInfo
+      const pruned = pruneImages(dir, [e.version])
+      if (!info.imageWritten) return { error: info.imageError ?? 'not written', pruned }
+      const { statSync } = await import('node:fs')
+      return { path: info.imageWritten, bytes: statSync(info.imageWritten).size, seconds: (performance.now() - t0) / 1000, pruned }
+    } finally {
+      e.close()
+    }
+  } catch (err) {
+    return { error: (err as Error).message }
+  }
 }
 
 export interface BuildSummary {
@@ -55,6 +95,8 @@ export interface BuildSummary {
   seconds: number
   dir: string
   manifest: Manifest
+  /** The index image written after the build (absent when `image: false`). */
+  image?: ImageSummary
 }
 
 /** Columns that go into a match row, in row order. */
@@ -412,7 +454,8 @@ export async function buildSnapshot(csvPath: string, out: string, opts: BuildOpt
       renameSync(tmp, out)
     }
     ok = true
-    return { version: manifest.version, read, loaded, rejected, rejectsByCode, fieldWarnings, seconds, dir: out, manifest }
+    const image = opts.image === false ? undefined : await writeIndexImage(out, keyOpt)
+    return { version: manifest.version, read, loaded, rejected, rejectsByCode, fieldWarnings, seconds, dir: out, manifest, ...(image ? { image } : {}) }
   } finally {
     if (!ok) {
       await rejects?.close().catch(() => {})

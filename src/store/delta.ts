@@ -20,7 +20,7 @@ import type { ResidentRecord } from '../engine/types.js'
 import { NayoseError } from '../errors.js'
 import { openCsv, createCsvWriter, type Encoding } from '../io/csv.js'
 import { createProgress } from '../io/progress.js'
-import { RowEncoder, REJECT_COLUMNS } from './build.js'
+import { RowEncoder, REJECT_COLUMNS, writeIndexImage, type ImageSummary } from './build.js'
 import { MAX_HISTORY, newVersion, writeManifestFile, type Manifest } from './manifest.js'
 import { tombstone } from './match-row.js'
 import { openEnv, readManifestFile, type Env, type Snapshot } from './snapshot.js'
@@ -42,6 +42,8 @@ export interface DeltaOptions {
   quiet?: boolean
   /** Called inside the write transaction after each applied row (tests: widen the kill window). */
   onApplied?: (n: number) => void
+  /** Write the new version's index image after the commit (default true; never when encrypted). */
+  image?: boolean
 }
 
 export interface DeltaSummary {
@@ -56,6 +58,8 @@ export interface DeltaSummary {
   changes: Change[]
   rejectsFile?: string
   manifest: Manifest
+  /** The new version's index image (absent when nothing applied or `image: false`). */
+  image?: ImageSummary
 }
 
 interface Op { line: number; raw: string; op: DeltaOp; resident_id: string; effective_date?: string; record?: ResidentRecord; bytes?: Uint8Array }
@@ -97,8 +101,17 @@ export function changeKind(before: ResidentRecord, after: ResidentRecord): Chang
   return 'updated'
 }
 
-/** Applies a delta file to the snapshot in `dir` (see the file comment). */
+/** Applies a delta file to the snapshot in `dir` (see the file comment): commits, then writes the image. */
 export async function applyDelta(dir: string, csvPath: string, opts: DeltaOptions = {}): Promise<DeltaSummary> {
+  const d = await commitDelta(dir, csvPath, opts)
+  if (!d.applied || opts.image === false) return d
+  // The new version's index image (docs/store.md "Index image"); other versions' images go.
+  const image = await writeIndexImage(dir, opts.encryptionKey ? { encryptionKey: opts.encryptionKey } : {})
+  return { ...d, image }
+}
+
+/** Validates and commits a delta as one transaction. */
+async function commitDelta(dir: string, csvPath: string, opts: DeltaOptions = {}): Promise<DeltaSummary> {
   const file = readManifestFile(dir)
   if (file?.encrypted && !opts.encryptionKey) throw new NayoseError('ENCRYPTED', `the snapshot in ${dir} is encrypted: give its key (--encryption-key-file)`)
   const encoding = opts.encoding ?? 'utf8'
@@ -223,3 +236,4 @@ export async function applyDelta(dir: string, csvPath: string, opts: DeltaOption
     await env.root.close()
   }
 }
+

@@ -3,7 +3,8 @@ import type { Command } from 'commander'
 import { join } from 'node:path'
 import { parseEncoding } from '../../io/csv.js'
 import { applyDelta } from '../../store/delta.js'
-import { buildSnapshot } from '../../store/build.js'
+import { buildSnapshot, writeIndexImage, type ImageSummary } from '../../store/build.js'
+import { imageInfo } from '../../engine/image.js'
 import { describeManifest } from '../../store/manifest.js'
 import { Snapshot, readEncryptionKey } from '../../store/snapshot.js'
 
@@ -11,6 +12,14 @@ interface Common { encoding?: string; encryptionKeyFile?: string; quiet?: boolea
 
 const key = (o: Common) => (o.encryptionKeyFile ? { encryptionKey: readEncryptionKey(o.encryptionKeyFile) } : {})
 const codes = (m: Record<string, number>) => Object.entries(m).map(([k, v]) => `${k} ${v}`).join(', ')
+const mb = (n: number) => `${(n / 1e6).toFixed(0)} MB`
+/** One line about the index image written by build/delta/index. */
+function imageLine(i: ImageSummary | undefined): string {
+  if (!i) return ''
+  if (i.path) return `index image: ${i.path} (${mb(i.bytes ?? 0)}, ${(i.seconds ?? 0).toFixed(1)}s)\n`
+  if (i.skipped) return `index image: none (${i.skipped})\n`
+  return `index image NOT written (engines will build from rows): ${i.error}\n`
+}
 
 export function register(program: Command): void {
   const snapshot = program.command('snapshot').description('build, update and inspect resident snapshots (LMDB)')
@@ -30,13 +39,14 @@ export function register(program: Command): void {
         encoding: parseEncoding(o.encoding), synthetic: !!o.synthetic, force: !!o.force, quiet: !!o.quiet, ...key(o),
       })
       if (o.json) {
-        process.stdout.write(JSON.stringify({ version: s.version, read: s.read, loaded: s.loaded, rejected: s.rejected, rejects_by_code: s.rejectsByCode, field_warnings: s.fieldWarnings, seconds: s.seconds, dir: s.dir }) + '\n')
+        process.stdout.write(JSON.stringify({ version: s.version, read: s.read, loaded: s.loaded, rejected: s.rejected, rejects_by_code: s.rejectsByCode, field_warnings: s.fieldWarnings, seconds: s.seconds, dir: s.dir, ...(s.image ? { image: s.image } : {}) }) + '\n')
         return
       }
       process.stdout.write(`snapshot ${s.version} in ${s.dir}${s.manifest.synthetic ? ' (SYNTHETIC)' : ''}\n`)
       process.stdout.write(`read ${s.read} = loaded ${s.loaded} + rejected ${s.rejected} in ${s.seconds.toFixed(1)}s\n`)
       if (s.rejected) process.stdout.write(`rejects: ${join(s.dir, 'rejects.csv')} (${codes(s.rejectsByCode)})\n`)
       if (Object.keys(s.fieldWarnings).length) process.stdout.write(`optional fields the normaliser refused (kept, unmatchable on that field): ${codes(s.fieldWarnings)}\n`)
+      process.stdout.write(imageLine(s.image))
     })
 
   snapshot.command('delta')
@@ -57,6 +67,7 @@ export function register(program: Command): void {
       process.stdout.write(d.applied ? `snapshot ${d.previous} → ${d.version}\n` : `nothing applied: snapshot stays ${d.version}\n`)
       process.stdout.write(`read ${d.read} = applied ${d.applied} + rejected ${d.rejected} (add ${d.ops.add}, update ${d.ops.update}, remove ${d.ops.remove})\n`)
       if (d.rejectsFile) process.stdout.write(`rejects: ${d.rejectsFile} (${codes(d.rejectsByCode)})\n`)
+      process.stdout.write(imageLine(d.image))
     })
 
   snapshot.command('info')
@@ -77,14 +88,26 @@ export function register(program: Command): void {
           verify = { ok, live: c.live, tombstones: c.tombstones, by_status: by }
           if (!ok) process.exitCode = 1
         }
+        const image = m.encrypted ? undefined : imageInfo(dir, m.version)
         if (o.json) {
-          process.stdout.write(JSON.stringify(verify ? { ...m, verify } : m) + '\n')
+          process.stdout.write(JSON.stringify({ ...m, ...(verify ? { verify } : {}), ...(image ? { image } : {}) }) + '\n')
           return
         }
         process.stdout.write(describeManifest(m) + '\n')
+        if (image) process.stdout.write(`index image  ${image.state === 'ok' ? `ok, ${mb(image.bytes!)}` : image.state === 'missing' ? 'none (the first engine builds from rows and writes it; or: nayose snapshot index DIR)' : `${image.state}: not used (rebuilt on the next load)`}\n`)
         if (verify) process.stdout.write(`verify       ${verify.ok ? 'ok' : 'MISMATCH'}: ${verify.live} live rows, ${verify.tombstones} tombstones\n`)
       } finally {
         s.close()
       }
+    })
+
+  snapshot.command('index')
+    .description('(re)write the index image of the current version, so engines load without reading rows')
+    .argument('<dir>', 'snapshot directory')
+    .option('--json', 'print the result as JSON')
+    .action(async (dir: string, o: { json?: boolean }) => {
+      const r = await writeIndexImage(dir)
+      if (r.error) process.exitCode = 1
+      process.stdout.write(o.json ? JSON.stringify(r) + '\n' : imageLine(r))
     })
 }

@@ -1,0 +1,211 @@
+// Index images (src/engine/image.ts, docs/store.md "Index image"): an engine restored from the
+// image answers exactly like one built from rows, and a stale, foreign or damaged image is never
+// trusted (the engine rebuilds from rows and rewrites it). Real LMDB, real WASM, generated data.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { copyFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs'
+import { execFile } from 'node:child_process'
+import { promisify } from 'node:util'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { crc32 } from 'node:zlib'
+import { generateResidents } from '../../data/gen/residents-file.js'
+import { generateQueries } from '../../data/gen/queries.js'
+import { generateDelta } from '../../data/gen/delta.js'
+import { buildSnapshot, type BuildSummary } from '../../src/store/build.js'
+import { applyDelta } from '../../src/store/delta.js'
+import { Engine } from '../../src/engine/engine.js'
+import { readQueries } from '../../src/engine/evaluate.js'
+import { imagePath, imageInfo, IMAGE_DIR } from '../../src/engine/image.js'
+import type { Query } from '../../src/engine/types.js'
+
+const run = promisify(execFile)
+const tmp = mkdtempSync(join(tmpdir(), 'nayose-image-'))
+const snap = join(tmp, 'snap')
+let built: BuildSummary
+let queries: Query[]
+
+beforeAll(async () => {
+  await generateResidents(join(tmp, 'r-synthetic.csv'), { n: 3000, seed: 7, sameNameRate: 0.003 })
+  await generateQueries({ from: join(tmp, 'r-synthetic.csv'), n: 2500, seed: 3, out: join(tmp, 'q.csv'), truth: join(tmp, 't.csv') })
+  await generateDelta({ from: join(tmp, 'r-synthetic.csv'), n: 300, seed: 5, out: join(tmp, 'd.csv') })
+  queries = (await readQueries(join(tmp, 'q.csv'))).map((q) => q.query)
+  // a few odd ones: ids only, name only, a bad date
+  queries.push({ name: 'ヤマダ' }, { birth_date: '1970-13-45', name: '山田 太郎' }, { resident_id: '00000000000' })
+  built = await buildSnapshot(join(tmp, 'r-synthetic.csv'), snap, { quiet: true })
+}, 120_000)
+afterAll(() => rmSync(tmp, { recursive: true, force: true }))
+
+/** Everything an answer says, for both engines. */
+function answers(e: Engine): unknown[] {
+  return e.matchDetailed(queries.map((q) => ({ ...q, limit: 16 })))
+}
+
+/** A copy of the snapshot directory (each case damages its own image). */
+function copy(name: string): string {
+  const d = join(tmp, name)
+  cpSync(snap, d, { recursive: true })
+  return d
+}
+
+/** Rewrites the header JSON of an image (valid CRC), e.g. to claim another WASM or version. */
+function editHeader(path: string, edit: (h: Record<string, unknown>) => void): void {
+  const b = readFileSync(path)
+  const len = b.readUInt32LE(12)
+  const h = JSON.parse(b.subarray(24, 24 + len).toString('utf8')) as Record<string, unknown>
+  edit(h)
+  const json = Buffer.from(JSON.stringify(h), 'utf8')
+  expect(json.length).toBeLessThan(8192 - 24)
+  const out = Buffer.from(b)
+  out.fill(0, 24, 8192)
+  json.copy(out, 24)
+  out.writeUInt32LE(json.length, 12)
+  out.writeUInt32LE(crc32(json), 16)
+  writeFileSync(path, out)
+}
+
+describe('index image', () => {
+  let fromRows: unknown[]
+
+  beforeAll(() => {
+    const e = Engine.openDir(snap, { image: 'off' })
+    fromRows = answers(e)
+    e.close()
+  }, 60_000)
+
+  it('is written by snapshot build', () => {
+    expect(built.image?.path).toBe(imagePath(snap, built.version))
+    expect(existsSync(imagePath(snap, built.version))).toBe(true)
+    expect(imageInfo(snap, built.version).state).toBe('ok')
+    expect(readdirSync(join(snap, IMAGE_DIR))).toEqual([`${built.version}.img`])
+  })
+
+  it('restores to an engine that answers exactly like one built from rows', () => {
+    const rows = Engine.openDir(snap, { image: 'off' })
+    const img = Engine.openDir(snap)
+    try {
+      expect(img.loadInfo.from).toBe('image')
+      expect(rows.loadInfo.from).toBe('rows')
+      expect(img.size).toEqual(rows.size)
+      expect(img.stats).toEqual(rows.stats)
+      const a = answers(img)
+      expect(a.length).toBe(queries.length)
+      expect(a).toEqual(fromRows)
+      // something was actually matched, with candidates and several grades
+      const grades = new Set(a.map((x) => (x as { result: { grade: string } }).result.grade))
+      expect(grades.has('confirmed') && grades.has('none') && grades.has('error')).toBe(true)
+      // the second batch on the restored engine (scratch reused) still agrees
+      expect(answers(img)).toEqual(fromRows)
+    } finally {
+      rows.close(); img.close()
+    }
+  })
+
+  const rebuilds = (name: string, damage: (path: string) => void, reason: string) => {
+    it(`${name} → rebuilt from rows (${reason}), same answers, image rewritten`, () => {
+      const d = copy(name.replace(/\W+/g, '-'))
+      const p = imagePath(d, built.version)
+      damage(p)
+      const e = Engine.openDir(d)
+      try {
+        expect(e.loadInfo.from).toBe('rows')
+        expect(e.loadInfo.imageMiss).toBe(reason)
+        expect(e.loadInfo.imageWritten).toBe(p)
+        expect(answers(e)).toEqual(fromRows)
+      } finally {
+        e.close()
+      }
+      const again = Engine.openDir(d)
+      try {
+        expect(again.loadInfo.from).toBe('image')
+        expect(answers(again)).toEqual(fromRows)
+      } finally {
+        again.close()
+      }
+    }, 60_000)
+  }
+
+  rebuilds('missing image', (p) => rmSync(p), 'missing')
+  rebuilds('image of another WASM build', (p) => editHeader(p, (h) => { h.wasm = '0'.repeat(64) }), 'other-wasm')
+  rebuilds('image of another version', (p) => editHeader(p, (h) => { h.version = 'v9-00000000' }), 'other-version')
+  rebuilds('one corrupted payload byte', (p) => {
+    const b = readFileSync(p)
+    const at = 8192 + Math.floor((b.length - 8192) * 0.6)
+    b[at] = b[at]! ^ 0x10
+    writeFileSync(p, b)
+  }, 'bad-checksum')
+  rebuilds('a corrupted header byte', (p) => {
+    const b = readFileSync(p)
+    b[30] = b[30]! ^ 0x01
+    writeFileSync(p, b)
+  }, 'bad-header')
+  rebuilds('a truncated file', (p) => truncateSync(p, statSync(p).size - 4096), 'truncated')
+  rebuilds('a file cut inside the header', (p) => truncateSync(p, 100), 'truncated')
+  rebuilds('a file that is not an image', (p) => writeFileSync(p, Buffer.alloc(20000, 7)), 'bad-magic')
+
+  it('an image copied under another version\'s name is not used for that version', () => {
+    const d = copy('renamed')
+    // pretend the image belongs to a later version: the file name changes, the header does not
+    copyFileSync(imagePath(d, built.version), imagePath(d, 'v2-ffffffff'))
+    expect(imageInfo(d, 'v2-ffffffff').state).toBe('other-version')
+  })
+
+  it('image: off neither reads nor writes; rebuild rewrites', () => {
+    const d = copy('modes')
+    const p = imagePath(d, built.version)
+    const before = statSync(p).mtimeMs
+    const off = Engine.openDir(d, { image: 'off' })
+    expect(off.loadInfo).toMatchObject({ from: 'rows', imageMiss: 'off' })
+    expect(off.loadInfo.imageWritten).toBeUndefined()
+    off.close()
+    expect(statSync(p).mtimeMs).toBe(before)
+    const re = Engine.openDir(d, { image: 'rebuild' })
+    expect(re.loadInfo).toMatchObject({ from: 'rows', imageWritten: p })
+    re.close()
+  }, 60_000)
+
+  it('snapshot delta writes the new version\'s image and deletes the old one', async () => {
+    const d = copy('delta')
+    const s = await applyDelta(d, join(tmp, 'd.csv'), { quiet: true })
+    expect(s.applied).toBeGreaterThan(0)
+    expect(s.image?.path).toBe(imagePath(d, s.version))
+    expect(s.image?.pruned).toEqual([`${built.version}.img`])
+    expect(readdirSync(join(d, IMAGE_DIR))).toEqual([`${s.version}.img`])
+    const rows = Engine.openDir(d, { image: 'off' })
+    const img = Engine.openDir(d)
+    try {
+      expect(img.version).toBe(s.version)
+      expect(img.loadInfo.from).toBe('image')
+      expect(img.size).toEqual(rows.size)
+      expect(answers(img)).toEqual(answers(rows))
+    } finally {
+      rows.close(); img.close()
+    }
+  }, 120_000)
+
+  it('two writers at once (two processes) leave one valid image and no temp files', async () => {
+    const d = copy('race')
+    const bin = new URL('../../bin/nayose.js', import.meta.url).pathname
+    const [a, b] = await Promise.all([
+      run(process.execPath, [bin, 'snapshot', 'index', d, '--json']),
+      run(process.execPath, [bin, 'snapshot', 'index', d, '--json']),
+    ])
+    for (const r of [a, b]) expect(JSON.parse(r.stdout).path).toBe(imagePath(d, built.version))
+    expect(readdirSync(join(d, IMAGE_DIR))).toEqual([`${built.version}.img`])
+    const e = Engine.openDir(d)
+    try {
+      expect(e.loadInfo.from).toBe('image')
+      expect(answers(e)).toEqual(fromRows)
+    } finally {
+      e.close()
+    }
+  }, 120_000)
+
+  it('an encrypted snapshot has no image (no plaintext copy of its index)', async () => {
+    const d = join(tmp, 'enc')
+    const key = Buffer.alloc(32, 9).toString('hex')
+    const s = await buildSnapshot(join(tmp, 'r-synthetic.csv'), d, { quiet: true, encryptionKey: key })
+    expect(s.image).toEqual({ skipped: 'encrypted' })
+    expect(existsSync(join(d, IMAGE_DIR))).toBe(false)
+  }, 120_000)
+})
+
