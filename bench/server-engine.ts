@@ -9,9 +9,9 @@ import { openEngineHost } from '../src/server/run.js'
 import type { MatchHost } from '../src/server/service.js'
 import { QUERY_FIELDS } from '../src/server/protocol.js'
 
-export async function openBenchHost(dir: string): Promise<{ host: MatchHost; how: string }> {
+export async function openBenchHost(dir: string, workers = 0): Promise<{ host: MatchHost; how: string }> {
   try {
-    return { host: await openEngineHost(dir), how: 'EngineHost' }
+    return { host: await openEngineHost(dir, workers), how: workers ? `EngineHost, ${workers} match worker${workers > 1 ? 's' : ''}` : 'EngineHost on the server thread' }
   } catch (e) {
     if ((e as { code?: string }).code !== 'NOT_READY') throw e
     const engine = Engine.open(Snapshot.open(dir, { readOnly: true }), { ownsSnapshot: true })

@@ -46,8 +46,11 @@ async function main(): Promise<void> {
     if (head > 1 << 20) { sentAt.splice(0, head); head = 0 }
     answered++
     queriesAnswered += m.r!.length
-    for (const r of m.r!) if (r.error) { if (r.error.code === 'BUSY' || r.error.code === 'RATE_LIMITED') busy++; else errors++ }
-    if (at >= warmEnd && at < end) { lat.push(now - at); measuredQueries += m.r!.length; lastAnswer = now }
+    let refused = 0
+    for (const r of m.r!) if (r.error) { if (r.error.code === 'BUSY' || r.error.code === 'RATE_LIMITED') refused++; else errors++ }
+    busy += refused
+    // achieved = queries answered other than busy/rate-limited (a refusal is not throughput)
+    if (at >= warmEnd && at < end) { lat.push(now - at); measuredQueries += m.r!.length - refused; lastAnswer = now }
     if (a.rate === 0 && now < end) sendOne(now) // closed loop: keep `window` frames in flight
     if (now >= end && answered === sent) finish()
   })

@@ -1,7 +1,7 @@
 // `npm run bench:server`: the server in this process, load from a separate process
 // (bench/server-load.ts) at fixed offered rates, for 1-query and 64-query frames. Reports
 // achieved q/s, p50/p99/p99.9 latency and the maximum sustainable rate.
-//   node dist/bench/server.js [--snapshot DIR --queries FILE.csv|json] [--seconds 3] [--quick] [--audit-sync off] [--rates1 1000,2000] [--rates64 10000,25000]
+//   node dist/bench/server.js [--snapshot DIR --queries FILE.csv|json] [--workers N] [--frames 1,64] [--seconds 3] [--quick] [--audit-sync off] [--rates1 1000,2000] [--rates64 10000,25000]
 // Without --snapshot (or without the engine in the build) it runs an id-lookup stand-in: those
 // figures are transport + protocol + pseudonyms + audit only, and are labelled so.
 import { spawn } from 'node:child_process'
@@ -10,7 +10,7 @@ import { cpus, tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { NayoseServer } from '../src/server/app.js'
-import { addClient, emptyConfig } from '../src/server/config.js'
+import { DEFAULT_WORKERS, addClient, emptyConfig } from '../src/server/config.js'
 import { openBenchHost, readQueries } from './server-engine.js'
 import type { MatchHost } from '../src/server/service.js'
 import { AuditLog } from '../src/store/audit.js'
@@ -43,7 +43,7 @@ async function main(): Promise<void> {
   if (snapshot) {
     const file = arg('queries')
     if (!file) throw new Error('--snapshot needs --queries FILE (a CSV from `nayose gen queries`, or a JSON array of SPEC §2 queries)')
-    const opened = await openBenchHost(snapshot)
+    const opened = await openBenchHost(snapshot, Number(arg('workers') ?? DEFAULT_WORKERS))
     host = opened.host
     queries = readQueries(file)
     label = `real engine via ${opened.how}, snapshot ${host.engine.version}, ${queries.length} distinct queries`
@@ -81,7 +81,8 @@ async function main(): Promise<void> {
   const list = (name: string, dflt: number[]) => arg(name)?.split(',').map(Number) ?? dflt
   const steps1 = list('rates1', quick ? [5000, 10000] : [1000, 2000, 5000, 10000, 20000, 40000])
   const steps64 = list('rates64', quick ? [50000, 100000] : [10000, 25000, 50000, 100000, 150000, 200000])
-  for (const [perFrame, steps, window] of [[1, steps1, 64], [64, steps64, 16]] as [number, number[], number][]) {
+  const sizes = list('frames', [1, 64])
+  for (const [perFrame, steps, window] of ([[1, steps1, 64], [64, steps64, 16]] as [number, number[], number][]).filter(([p]) => sizes.includes(p))) {
     let best = 0
     for (const rate of steps) {
       const r = await run(perFrame, rate)

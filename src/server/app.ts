@@ -7,19 +7,20 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { HttpRequest, HttpResponse, TemplatedApp, WebSocket, us_listen_socket } from 'uWebSockets.js'
 import { pino, type Logger } from 'pino'
-import type { EngineResult, Query } from '../engine/types.js'
 import { NayoseError } from '../errors.js'
 import type { AuditLog, Disclosure } from '../store/audit.js'
 import { bearer, findByToken, tokenMatches } from './auth.js'
 import { limitsOf, type ClientEntry, type Limits, type ServerConfig } from './config.js'
 import { ServerMetrics } from './metrics.js'
 import {
-  DEFAULT_LIMIT, ProtocolError, WireCode, checkMessage, checkQuery, decodeMessage, errorFrame, errorResult,
-  isMap, packr, qidOf, unpackr, type WireCandidate, type WireResult,
+  ProtocolError, WireCode, checkMessage, decodeMessage, errorFrame, errorResult,
+  isMap, packr, qidOf, unpackr, type WireResult,
 } from './protocol.js'
+import { answerFrame, withoutDisclosures, type Admission, type FlatDisclosures } from './answer.js'
+import type { PoolClient, WorkerFailed } from './pool.js'
 import { Pseudonymizer, isPseudonym } from './pseudonym.js'
 import { disclosedFields, scopePerson, type Scope } from './scope.js'
-import type { MatchEngine, MatchHost, PersonChange } from './service.js'
+import type { MatchHost, PersonChange } from './service.js'
 import { loadUws, requireNative, type UwsKind } from './uws.js'
 
 export interface ServerOptions {
@@ -44,6 +45,8 @@ interface ClientCtx {
   scope: Scope
   fields: string[]
   pseudo: Pseudonymizer
+  /** what match workers need of it (uid changes when the config entry does) */
+  pool: PoolClient
   qps: number
   tokens: number
   refilledAt: number
@@ -66,6 +69,14 @@ interface Conn {
 const TEXT_JSON = 'application/json'
 const MSGPACK = 'application/msgpack'
 const RAW_ID = /^\d{11}$/
+const EMPTY = new Uint8Array(0)
+let nextClientUid = 1
+
+function countCodes(results: WireResult[]): Record<string, number> {
+  const codes: Record<string, number> = {}
+  for (const r of results) if (r.error) codes[r.error.code] = (codes[r.error.code] ?? 0) + 1
+  return codes
+}
 
 /**
  * @example
@@ -254,7 +265,7 @@ export class NayoseServer {
       return
     }
     switch (msg.t) {
-      case 'match': return this.#match(c, msg.q, t0)
+      case 'match': return this.#match(c, msg.q, t0, data)
       case 'subscribe': return this.#subscribe(c, msg.ids, true)
       case 'unsubscribe': return this.#subscribe(c, msg.ids, false)
       case 'auth': this.#enqueue(c, errorFrame(WireCode.BAD_MESSAGE, 'already authenticated'), true); return
@@ -269,7 +280,7 @@ export class NayoseServer {
     let ctx = this.#clients.get(name)
     if (!ctx) {
       const qps = e.rate_limit_qps ?? this.#limits.rate_limit_qps
-      ctx = { name, entry: JSON.stringify(e), scope: e.scope, fields: disclosedFields(e.scope), pseudo: new Pseudonymizer(Buffer.from(e.pseudonym_key, 'hex')), qps, tokens: qps, refilledAt: performance.now() }
+      ctx = { name, entry: JSON.stringify(e), scope: e.scope, fields: disclosedFields(e.scope), pseudo: new Pseudonymizer(Buffer.from(e.pseudonym_key, 'hex')), pool: { uid: nextClientUid++, key: e.pseudonym_key, scope: e.scope }, qps, tokens: qps, refilledAt: performance.now() }
       this.#clients.set(name, ctx)
     }
     return ctx
@@ -304,101 +315,89 @@ export class NayoseServer {
   /**
    * Answers one batch: exactly one result per query, in order. Admission (frame size, in-flight,
    * rate limit, shutdown) decides how many are matched; the rest are answered with an error
-   * result saying why. Returns the result list once the disclosures are durable in the audit log.
+   * result saying why. Returns how many were admitted and, once the frame's disclosures are
+   * committed to the audit log, the packed `{t:"result", r}` frame. With match workers the
+   * frame is answered on a worker (`frame()` gives the bytes to post); if the audit commit
+   * fails every disclosing result becomes AUDIT_FAILED, if the worker dies every admitted query
+   * is answered WORKER_FAILED.
    */
-  #answer(cl: ClientCtx, raw: unknown[], room: number, via: 'ws' | 'http'): { results: WireResult[]; admitted: number; committed: Promise<void> } {
+  #answer(cl: ClientCtx, raw: unknown[], room: number, via: 'ws' | 'http', frame: () => Uint8Array): { admitted: number; done: Promise<{ bytes: Uint8Array; auditFailed: boolean }> } {
     const L = this.#limits
     const n = raw.length
     const engine = this.#host.engine // once per batch: the whole batch runs on one version
-    const snapshot = engine.version
-    let admitted = this.#draining ? 0 : Math.min(n, L.max_queries_per_frame, Math.max(0, room))
-    const limitedBy = this.#draining ? 'drain' : admitted < n ? 'busy' : ''
-    const afterRate = this.#takeTokens(cl, admitted)
-    const rateLimited = afterRate < admitted
-    admitted = afterRate
-    const results = new Array<WireResult>(n)
-    const queries: Query[] = [], at: number[] = []
-    for (let i = 0; i < admitted; i++) {
-      const q = checkQuery(raw[i])
-      if ('code' in q) results[i] = errorResult(qidOf(raw[i]), snapshot, q.code, q.message)
-      else { queries.push(q); at.push(i) }
+    const cap = this.#draining ? 0 : Math.min(n, L.max_queries_per_frame, Math.max(0, room))
+    const admitted = this.#takeTokens(cl, cap)
+    const adm: Admission = {
+      admitted,
+      rateEnd: cap,
+      rateMessage: `over the client's rate limit of ${cl.qps} queries/s`,
+      rest: this.#draining ? { code: WireCode.SHUTTING_DOWN, message: 'the server is shutting down' }
+        : { code: WireCode.BUSY, message: `over the limit of ${L.max_queries_per_frame} queries per frame or ${L.max_in_flight} in flight` },
     }
-    const disclosures: Disclosure[] = []
-    if (queries.length) this.#matchInto(engine, cl, queries, at, results, disclosures, via)
-    for (let i = admitted; i < n; i++) {
-      const qid = qidOf(raw[i])
-      results[i] = limitedBy === 'drain' ? errorResult(qid, snapshot, WireCode.SHUTTING_DOWN, 'the server is shutting down')
-        : rateLimited && i < Math.min(n, L.max_queries_per_frame, Math.max(0, room)) ? errorResult(qid, snapshot, WireCode.RATE_LIMITED, `over the client's rate limit of ${cl.qps} queries/s`)
-          : errorResult(qid, snapshot, WireCode.BUSY, `over the limit of ${L.max_queries_per_frame} queries per frame or ${L.max_in_flight} in flight`)
-    }
-    // count per frame, then one labelled inc per grade/code (label hashing is not free)
-    const grades: Record<string, number> = {}, codes: Record<string, number> = {}
-    for (const r of results) {
-      grades[r.grade] = (grades[r.grade] ?? 0) + 1
-      if (r.error) codes[r.error.code] = (codes[r.error.code] ?? 0) + 1
-    }
-    for (const g in grades) this.metrics.queries.inc({ grade: g, transport: via }, grades[g])
-    for (const c in codes) this.metrics.errors.inc({ code: c }, codes[c])
-    this.metrics.auditEntries.inc(disclosures.length)
-    return { results, admitted, committed: this.#audit.record(disclosures) }
-  }
-
-  #matchInto(engine: MatchEngine, cl: ClientCtx, queries: Query[], at: number[], results: WireResult[], disclosures: Disclosure[], via: Disclosure['via']): void {
-    let er: EngineResult[]
-    try {
-      er = engine.matchBatch(queries)
-      if (er.length !== queries.length) throw new Error(`engine returned ${er.length} results for ${queries.length} queries`)
-    } catch (e) {
-      // the engine should fail a bad query alone; if the batch threw, retry one by one so that
-      // only the culprit is answered INTERNAL
-      this.log.error({ err: (e as Error).name, code: (e as NayoseError).code }, 'engine failed on a batch; retrying its queries one by one')
-      er = queries.map(q => {
-        try {
-          const one = engine.matchBatch([q])
-          if (one.length === 1) return one[0]
-        } catch { /* answered below */ }
-        return { qid: q.qid, grade: 'error' as const, candidates: [], snapshot: engine.version, error: { code: WireCode.INTERNAL, message: 'internal error while matching' } }
+    const commit = (bytes: Uint8Array, disc: FlatDisclosures) => {
+      this.metrics.auditEntries.inc(disc.length / 3)
+      return this.#audit.recordFlat(cl.name, cl.fields, via, disc).then(() => ({ bytes, auditFailed: false }), err => {
+        // nothing is disclosed that is not recorded: answer every disclosing query AUDIT_FAILED
+        this.log.error({ client: cl.name, err: (err as Error).message }, 'audit commit failed')
+        const r = (unpackr.unpack(bytes) as { r: WireResult[] }).r
+        return { bytes: packr.pack({ t: 'result', r: withoutDisclosures(r) }), auditFailed: true }
       })
     }
-    for (let j = 0; j < er.length; j++) {
-      const r = er[j], q = queries[j]
-      const lim = q.limit ?? DEFAULT_LIMIT
-      const cands: WireCandidate[] = []
-      for (const c of r.candidates) {
-        if (cands.length >= lim) break
-        const rec = engine.person(c.residentId)
-        const id = cl.pseudo.id(c.residentId)
-        cands.push({ id, score: c.score, probability: c.probability, agreement: c.agreement, person: rec ? scopePerson(rec, cl.scope) : { status: 'removed' } })
-        disclosures.push({ resident_id: c.residentId, client: cl.name, qid: q.qid, id, fields: cl.fields, via })
-      }
-      const w: WireResult = { grade: r.grade, candidates: cands, snapshot: r.snapshot || engine.version }
-      if (q.qid !== undefined) w.qid = q.qid
-      if (r.error) w.error = r.error
-      results[at[j]] = w
+    if (engine.submit && admitted > 0) {
+      const done = engine.submit(cl.pool, frame(), adm, n).then(rep => {
+        this.#count(rep.grades, rep.codes, via)
+        return commit(rep.bytes, rep.disc)
+      }, (err: Error) => {
+        // the worker died (or none is left): every admitted query still gets its one answer
+        this.log.error({ client: cl.name, code: (err as WorkerFailed).code, err: err.name }, 'match worker lost a frame: answering WORKER_FAILED')
+        const version = engine.version
+        const results = raw.map((q, i) => errorResult(qidOf(q), version,
+          i < admitted ? WireCode.WORKER_FAILED : i < cap ? WireCode.RATE_LIMITED : adm.rest.code,
+          i < admitted ? 'the match worker failed; retry' : i < cap ? adm.rateMessage : adm.rest.message))
+        this.#count({ error: n }, countCodes(results), via)
+        return { bytes: packr.pack({ t: 'result', r: results }), auditFailed: false }
+      })
+      return { admitted, done }
     }
+    const a = answerFrame(engine, cl, raw, adm, e => {
+      this.log.error({ err: e.name, code: (e as NayoseError).code }, 'engine failed on a batch; retrying its queries one by one')
+    })
+    this.#count(a.grades, a.codes, via)
+    return { admitted, done: commit(packr.pack({ t: 'result', r: a.results }), a.disclosures) }
   }
 
-  #match(c: Conn, raw: unknown[], t0: number): void {
+  /** One labelled inc per grade/code of a frame (label hashing is not free). */
+  #count(grades: Record<string, number>, codes: Record<string, number>, via: 'ws' | 'http'): void {
+    for (const g in grades) this.metrics.queries.inc({ grade: g, transport: via }, grades[g])
+    for (const c in codes) this.metrics.errors.inc({ code: c }, codes[c])
+  }
+
+  #match(c: Conn, raw: unknown[], t0: number, data: ArrayBuffer): void {
     const cl = c.client!
-    const { results, admitted, committed } = this.#answer(cl, raw, this.#limits.max_in_flight - c.inFlight, 'ws')
+    // the frame goes to a match worker as is: copy it now (uWS reuses `data` after return)
+    const { admitted, done } = this.#answer(cl, raw, this.#limits.max_in_flight - c.inFlight, 'ws', () => new Uint8Array(data.slice(0)))
     c.inFlight += admitted
-    const slot = this.#enqueue(c, packr.pack({ t: 'result', r: results }), false)
-    committed.then(() => {
+    const slot = this.#enqueue(c, EMPTY, false)
+    done.then(({ bytes }) => {
       c.inFlight -= admitted
-      slot.ready = true
+      this.#fill(c, slot, bytes)
       this.metrics.latency.observe({ transport: 'ws' }, (performance.now() - t0) / 1000)
       this.#flushCorked(c)
     }, err => {
-      // nothing is disclosed that is not recorded: answer every query with AUDIT_FAILED instead
-      this.log.error({ conn: c.id, err: (err as Error).message }, 'audit commit failed')
+      // not reached (done handles its failures); still answer rather than stall the connection
+      this.log.error({ conn: c.id, err: (err as Error).name }, 'internal error answering a frame')
       c.inFlight -= admitted
-      const failed = results.map(r => r.candidates.length ? errorResult(r.qid, r.snapshot, WireCode.AUDIT_FAILED, 'the disclosure could not be recorded') : r)
-      c.queuedBytes -= slot.bytes.length
-      slot.bytes = packr.pack({ t: 'result', r: failed })
-      c.queuedBytes += slot.bytes.length
-      slot.ready = true
+      this.#fill(c, slot, packr.pack({ t: 'result', r: raw.map(q => errorResult(qidOf(q), '', WireCode.INTERNAL, 'internal error')) }))
       this.#flushCorked(c)
     })
+  }
+
+  /** Gives a queued slot its bytes and marks it ready (enforcing the queued-bytes limit). */
+  #fill(c: Conn, slot: Slot, bytes: Uint8Array): void {
+    c.queuedBytes += bytes.length - slot.bytes.length
+    slot.bytes = bytes
+    slot.ready = true
+    if (!c.closed && c.queuedBytes > this.#limits.max_queued_bytes + this.#limits.max_buffered_bytes) this.#slowReader(c)
   }
 
   /** Appends a frame to the connection's ordered output queue. */
@@ -408,14 +407,18 @@ export class NayoseServer {
     c.queue.push(slot)
     c.queuedBytes += bytes.length
     if (c.queuedBytes > this.#limits.max_queued_bytes + this.#limits.max_buffered_bytes) {
-      // a reader this slow would make us buffer without bound: stop serving it
-      this.log.warn({ conn: c.id, client: c.client?.name, queued: c.queuedBytes }, 'slow reader: closing')
-      this.metrics.errors.inc({ code: 'SLOW_READER' })
-      this.#closeWith(c, 1008, 'slow reader: results not read')
+      this.#slowReader(c)
       return slot
     }
     if (ready) this.#flush(c)
     return slot
+  }
+
+  /** A reader this slow would make us buffer without bound: stop serving it. */
+  #slowReader(c: Conn): void {
+    this.log.warn({ conn: c.id, client: c.client?.name, queued: c.queuedBytes }, 'slow reader: closing')
+    this.metrics.errors.inc({ code: 'SLOW_READER' })
+    this.#closeWith(c, 1008, 'slow reader: results not read')
   }
 
   #flushCorked(c: Conn): void {
@@ -552,6 +555,9 @@ export class NayoseServer {
         else res.writeStatus(status).writeHeader('content-type', TEXT_JSON).end(JSON.stringify(body))
       })
     }
+    const replyBytes = (status: string, bytes: Uint8Array) => {
+      if (!state.aborted) res.cork(() => res.writeStatus(status).writeHeader('content-type', MSGPACK).end(bytes))
+    }
     const cl = this.#authenticate(token)
     if (!cl) {
       this.metrics.errors.inc({ code: WireCode.UNAUTHENTICATED })
@@ -567,15 +573,18 @@ export class NayoseServer {
       let m
       try { m = checkMessage(msg) } catch (e) { return reply('400 Bad Request', { t: 'error', code: (e as ProtocolError).code, message: (e as Error).message }) }
       if (m.t !== 'match') return reply('400 Bad Request', { t: 'error', code: WireCode.UNKNOWN_TYPE, message: 'POST /match takes {q: [...]}' })
-      const { results, admitted, committed } = this.#answer(cl, m.q, this.#limits.max_in_flight - this.#httpInFlight, 'http')
+      const q = m.q
+      const { admitted, done } = this.#answer(cl, q, this.#limits.max_in_flight - this.#httpInFlight, 'http', () => new Uint8Array(packr.pack({ q })))
       this.#httpInFlight += admitted
-      committed.then(() => {
+      done.then(({ bytes, auditFailed }) => {
         this.#httpInFlight -= admitted
+        if (auditFailed) return reply('503 Service Unavailable', { t: 'error', code: WireCode.AUDIT_FAILED, message: 'the disclosure could not be recorded' })
         this.metrics.latency.observe({ transport: 'http' }, (performance.now() - t0) / 1000)
-        reply('200 OK', { t: 'result', r: results })
+        if (asMsgpack) replyBytes('200 OK', bytes)
+        else reply('200 OK', unpackr.unpack(bytes))
       }, () => {
         this.#httpInFlight -= admitted
-        reply('503 Service Unavailable', { t: 'error', code: WireCode.AUDIT_FAILED, message: 'the disclosure could not be recorded' })
+        reply('500 Internal Server Error', { t: 'error', code: WireCode.INTERNAL, message: 'internal error' })
       })
     }, state)
   }

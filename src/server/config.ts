@@ -62,6 +62,11 @@ export interface ServerConfig {
   /** snapshot directory served when `serve` gets no --snapshot */
   snapshot?: string
   allow_fallback?: boolean
+  /**
+   * Match worker threads, each with its own engine (≈ 600 MB at 1 M residents): 0 = match on
+   * the uWS thread; default DEFAULT_WORKERS. See docs/server.md "Threads".
+   */
+  workers?: number
   admin?: { token_sha256: string }
   audit: { path: string; sync?: boolean }
   tls?: { key: string; cert: string; passphrase?: string; ca?: string }
@@ -105,10 +110,14 @@ export function validateConfig(cfg: ServerConfig, where: string): ServerConfig {
     if (!(k in DEFAULT_LIMITS)) throw new NayoseError('BAD_CONFIG', `${where}: unknown limit "${k}"`)
     if (typeof v !== 'number' || !(v >= 0)) throw new NayoseError('BAD_CONFIG', `${where}: limit ${k} must be a number ≥ 0`)
   }
+  if (cfg.workers !== undefined && !(Number.isInteger(cfg.workers) && cfg.workers >= 0 && cfg.workers <= 64)) throw new NayoseError('BAD_CONFIG', `${where}: workers must be an integer 0–64`)
   const idle = cfg.limits?.idle_timeout_s
   if (idle !== undefined && idle !== 0 && idle < 8) throw new NayoseError('BAD_CONFIG', `${where}: limits.idle_timeout_s must be 0 (off) or at least 8 (uWS)`)
   return cfg
 }
+
+/** Match workers when neither the config nor --workers says (chosen by measurement: docs/server.md). */
+export const DEFAULT_WORKERS = 1
 
 export function limitsOf(cfg: ServerConfig): Limits {
   return { ...DEFAULT_LIMITS, ...(cfg.limits ?? {}) }

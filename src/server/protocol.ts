@@ -31,6 +31,7 @@ export const WireCode = {
   SHUTTING_DOWN: 'SHUTTING_DOWN',     // the server is draining for shutdown
   AUDIT_FAILED: 'AUDIT_FAILED',       // the disclosure could not be recorded, so nothing is disclosed
   INTERNAL: 'INTERNAL',
+  WORKER_FAILED: 'WORKER_FAILED',     // the match worker holding the query died before answering; retry
   UNKNOWN_ID: 'UNKNOWN_ID',           // subscribe: not an id this client has been given
   TOO_MANY_SUBSCRIPTIONS: 'TOO_MANY_SUBSCRIPTIONS',
 } as const

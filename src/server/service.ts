@@ -1,6 +1,8 @@
 // What the server needs from the matcher: the narrow slice of docs/ARCHITECTURE.md §4
 // (Engine, EngineHost) it calls. The real EngineHost satisfies `MatchHost` structurally.
 import type { EngineResult, Query, ResidentRecord } from '../engine/types.js'
+import type { Admission } from './answer.js'
+import type { FrameReply, PoolClient } from './pool.js'
 
 /** One snapshot version: synchronous batch matching and record lookup. */
 export interface MatchEngine {
@@ -8,6 +10,11 @@ export interface MatchEngine {
   /** In order; a bad query gets grade 'error' alone. */
   matchBatch(qs: Query[]): EngineResult[]
   person(residentId: string): ResidentRecord | undefined
+  /**
+   * Present on an engine served by match workers (pool.ts PoolEngine): answers a whole frame
+   * off the uWS thread; `matchBatch` is then not used.
+   */
+  submit?(client: PoolClient, frame: Uint8Array, adm: Admission, queries: number): Promise<FrameReply>
 }
 
 /** A change to one person after a delta or reload (ARCHITECTURE §4). */

@@ -113,12 +113,37 @@ export class AuditLog {
     for (const d of list) {
       if (!g || g.c !== d.client || g.f !== d.fields || g.v !== d.via) this.#groups.push(g = { c: d.client, f: d.fields, v: d.via, e: [] })
       g.e.push(d.resident_id, d.qid ?? null, d.id)
-      const k = d.client + '\0' + d.id
-      if (!this.#recent.has(k)) {
-        if (this.#recent.size >= RECENT_MAX) this.#recent = new Map()
-        this.#recent.set(k, d.resident_id)
-      }
+      this.#remember(d.client, d.id, d.resident_id)
     }
+    return this.#commitSoon()
+  }
+
+  /**
+   * As `record`, for one client's disclosures already flattened as [resident_id, qid|null, id, …]
+   * (three entries each; the server's match workers produce this form). Same durability.
+   */
+  recordFlat(client: string, fields: string[], via: Disclosure['via'], flat: readonly (string | number | null)[]): Promise<void> {
+    if (flat.length === 0) return (this.#pending ?? this.#lastCommit).then(() => undefined)
+    let g = this.#groups.length ? this.#groups[this.#groups.length - 1] : undefined
+    if (!g || g.c !== client || g.f !== fields || g.v !== via) this.#groups.push(g = { c: client, f: fields, v: via, e: [] })
+    const e = g.e
+    for (let i = 0; i + 2 < flat.length; i += 3) {
+      e.push(flat[i], flat[i + 1], flat[i + 2])
+      this.#remember(client, flat[i + 2] as string, flat[i] as string)
+    }
+    return this.#commitSoon()
+  }
+
+  #remember(client: string, id: string, residentId: string): void {
+    const k = client + '\0' + id
+    if (!this.#recent.has(k)) {
+      if (this.#recent.size >= RECENT_MAX) this.#recent = new Map()
+      this.#recent.set(k, residentId)
+    }
+  }
+
+  /** The commit of the disclosures gathered in this event-loop turn (one put, one record). */
+  #commitSoon(): Promise<void> {
     if (!this.#pending) {
       this.#pending = new Promise<void>((resolve, reject) => {
         setImmediate(() => {

@@ -8,7 +8,7 @@ import type { Command } from 'commander'
 import { NayoseError } from '../../errors.js'
 import { addClient, emptyConfig, readConfig, rotateToken, setAdminToken, writeConfig } from '../../server/config.js'
 import { runServer } from '../../server/run.js'
-import { parsePort } from './serve.js'
+import { parsePort, parseWorkers } from './serve.js'
 
 const DEMO_CLIENTS: [string, string][] = [['demo', 'basic'], ['demo-raw', 'all,raw']]
 
@@ -51,8 +51,9 @@ export function register(program: Command): void {
     .option('--dir <dir>', 'demo folder (snapshot, config, audit log)', 'var/demo')
     .option('--residents <n>', 'synthetic residents in the demo snapshot', '100000')
     .option('--allow-fallback', 'serve even if uWebSockets.js fell back to its pure-JS implementation')
+    .option('--workers <n>', 'match worker threads, each with its own engine (default: config, then 1; 0 = match on the server thread)')
     .option('--log-level <level>', 'pino level', 'info')
-    .action(async (o: { port?: string; host: string; dir: string; residents: string; allowFallback?: boolean; logLevel: string }) => {
+    .action(async (o: { port?: string; host: string; dir: string; residents: string; allowFallback?: boolean; workers?: string; logLevel: string }) => {
       const dir = resolve(o.dir)
       const n = Number(o.residents)
       if (!Number.isInteger(n) || n < 1) throw new NayoseError('BAD_ARGUMENT', '--residents must be a positive integer')
@@ -67,7 +68,7 @@ export function register(program: Command): void {
       const example = existsSync(exampleFile) ? JSON.parse(readFileSync(exampleFile, 'utf8')) : { qid: 1, name: '山田 太郎', birth_date: 'S45.3.2' }
       const port = parsePort(o.port) ?? parsePort(process.env.PORT) ?? 8787
       await runServer({
-        configFile: file, snapshot, hostname: o.host, port, allowFallback: o.allowFallback, logLevel: o.logLevel,
+        configFile: file, snapshot, hostname: o.host, port, allowFallback: o.allowFallback, workers: parseWorkers(o.workers), logLevel: o.logLevel,
         onListening: server => {
           const url = `http://${o.host}:${server.port}`
           process.stdout.write([

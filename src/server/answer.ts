@@ -1,0 +1,114 @@
+// Building one `match` frame's answer: exactly one result per query, in order. Shared by the
+// in-process path (app.ts, `workers: 0`) and the match workers (match-worker.ts), so both answer
+// byte for byte alike. Admission (how many queries are matched, and why the rest are not) is
+// decided by the caller on the uWS thread; this file only carries it out.
+import type { EngineResult, Query } from '../engine/types.js'
+import type { NayoseError } from '../errors.js'
+import { DEFAULT_LIMIT, WireCode, checkQuery, errorResult, qidOf, type WireCandidate, type WireResult } from './protocol.js'
+import type { Pseudonymizer } from './pseudonym.js'
+import { scopePerson, type Scope } from './scope.js'
+import type { MatchEngine } from './service.js'
+
+/** What answering needs of a client (the uWS thread's ClientCtx, or a worker's copy of it). */
+export interface AnswerClient {
+  scope: Scope
+  pseudo: Pseudonymizer
+}
+
+/** Admission of one frame: queries [0, admitted) are matched; the rest are answered `code`. */
+export interface Admission {
+  admitted: number
+  /** queries [admitted, rateEnd) are answered RATE_LIMITED, [rateEnd, n) `rest` */
+  rateEnd: number
+  rateMessage: string
+  rest: { code: string; message: string }
+}
+
+/**
+ * Disclosures of a frame, flattened: [resident_id, qid|null, id, …] (three entries per
+ * candidate). Cheap to post between threads; the audit log takes it as is (`recordFlat`).
+ */
+export type FlatDisclosures = (string | number | null)[]
+
+export interface FrameAnswer {
+  results: WireResult[]
+  disclosures: FlatDisclosures
+  /** result count per grade, and per error code */
+  grades: Record<string, number>
+  codes: Record<string, number>
+}
+
+/** Runs the batch; if the engine throws on the batch, retries one by one so only the culprit fails. */
+export function matchSafely(engine: MatchEngine, queries: Query[], onError?: (e: unknown) => void): EngineResult[] {
+  try {
+    const er = engine.matchBatch(queries)
+    if (er.length !== queries.length) throw new Error(`engine returned ${er.length} results for ${queries.length} queries`)
+    return er
+  } catch (e) {
+    onError?.(e)
+    return queries.map(q => {
+      try {
+        const one = engine.matchBatch([q])
+        if (one.length === 1) return one[0]
+      } catch { /* answered below */ }
+      const r: EngineResult = { grade: 'error', candidates: [], snapshot: engine.version, error: { code: WireCode.INTERNAL, message: 'internal error while matching' } }
+      if (q.qid !== undefined) r.qid = q.qid
+      return r
+    })
+  }
+}
+
+/**
+ * The results of one frame. Candidates get the client's pseudonym and scoped `person`; the
+ * record is read from the snapshot only for candidates that are disclosed (within `limit`).
+ */
+export function answerFrame(engine: MatchEngine, cl: AnswerClient, raw: unknown[], adm: Admission, onEngineError?: (e: NayoseError | Error) => void): FrameAnswer {
+  const n = raw.length
+  const snapshot = engine.version
+  const results = new Array<WireResult>(n)
+  const queries: Query[] = [], at: number[] = []
+  for (let i = 0; i < adm.admitted; i++) {
+    const q = checkQuery(raw[i])
+    if ('code' in q) results[i] = errorResult(qidOf(raw[i]), snapshot, q.code, q.message)
+    else { queries.push(q); at.push(i) }
+  }
+  const disclosures: FlatDisclosures = []
+  if (queries.length) {
+    const er = matchSafely(engine, queries, onEngineError as (e: unknown) => void)
+    for (let j = 0; j < er.length; j++) {
+      const r = er[j], q = queries[j]
+      const lim = q.limit ?? DEFAULT_LIMIT
+      const m = Math.min(lim, r.candidates.length)
+      const cands = new Array<WireCandidate>(m)
+      for (let k = 0; k < m; k++) {
+        const c = r.candidates[k]
+        const rec = engine.person(c.residentId)
+        const id = cl.pseudo.id(c.residentId)
+        cands[k] = { id, score: c.score, probability: c.probability, agreement: c.agreement, person: rec ? scopePerson(rec, cl.scope) : { status: 'removed' } }
+        disclosures.push(c.residentId, q.qid ?? null, id)
+      }
+      const w: WireResult = q.qid !== undefined
+        ? { qid: q.qid, grade: r.grade, candidates: cands, snapshot: r.snapshot || snapshot }
+        : { grade: r.grade, candidates: cands, snapshot: r.snapshot || snapshot }
+      if (r.error) w.error = r.error
+      results[at[j]] = w
+    }
+  }
+  for (let i = adm.admitted; i < n; i++) {
+    results[i] = i < adm.rateEnd
+      ? errorResult(qidOf(raw[i]), snapshot, WireCode.RATE_LIMITED, adm.rateMessage)
+      : errorResult(qidOf(raw[i]), snapshot, adm.rest.code, adm.rest.message)
+  }
+  // count per frame, so the uWS thread does one labelled metric inc per grade/code
+  const grades: Record<string, number> = {}, codes: Record<string, number> = {}
+  for (const r of results) {
+    grades[r.grade] = (grades[r.grade] ?? 0) + 1
+    if (r.error) codes[r.error.code] = (codes[r.error.code] ?? 0) + 1
+  }
+  return { results, disclosures, grades, codes }
+}
+
+/** Replaces every result that discloses someone by AUDIT_FAILED (nothing unrecorded is sent). */
+export function withoutDisclosures(results: WireResult[]): WireResult[] {
+  return results.map(r => r.candidates.length ? errorResult(r.qid, r.snapshot, WireCode.AUDIT_FAILED, 'the disclosure could not be recorded') : r)
+}

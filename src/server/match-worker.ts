@@ -1,0 +1,77 @@
+// A match worker thread of the server (see pool.ts): its own Engine on one snapshot version, and
+// everything per query that needs no connection state: decoding the frame, validating queries,
+// matching, reading the disclosed records, pseudonyms, scope projection and packing the result
+// frame. The uWS thread keeps transport, auth, admission, audit and sending.
+//
+// Messages in (in order; a worker never reorders):
+//   {t:'client', uid, key, scope}     the client's pseudonym key (hex) and scope, once per worker
+//   {t:'match', job, uid, bytes, adm} bytes = the client's frame as received; adm = admission
+//   {t:'close'}                       finish queued work, close the engine, exit
+// Messages out: {t:'ready', version, loadSeconds} | {t:'failed', code, message} (load) |
+//   {t:'done', job, bytes, disc, grades, codes}
+import { parentPort, workerData } from 'node:worker_threads'
+import { Engine } from '../engine/engine.js'
+import type { NayoseError } from '../errors.js'
+import { answerFrame, type Admission, type AnswerClient, type FlatDisclosures } from './answer.js'
+import { packr, unpackr } from './protocol.js'
+import { Pseudonymizer } from './pseudonym.js'
+import type { Scope } from './scope.js'
+
+export interface MatchWorkerInit { dir: string; version: string; encryptionKey?: string }
+export type MatchWorkerRequest =
+  | { t: 'client'; uid: number; key: string; scope: Scope }
+  | { t: 'match'; job: number; uid: number; bytes: Uint8Array; adm: Admission }
+  | { t: 'close' }
+export type MatchWorkerReply =
+  | { t: 'ready'; version: string; loadSeconds: number }
+  | { t: 'failed'; code: string; message: string }
+  | { t: 'done'; job: number; bytes: Uint8Array; disc: FlatDisclosures; grades: Record<string, number>; codes: Record<string, number> }
+
+const init = workerData as MatchWorkerInit
+const port = parentPort!
+const clients = new Map<number, AnswerClient>()
+let engine: Engine | undefined
+
+try {
+  engine = Engine.openDir(init.dir, init.encryptionKey ? { encryptionKey: init.encryptionKey } : {})
+  if (engine.version !== init.version) {
+    const v = engine.version
+    engine.close()
+    engine = undefined
+    port.postMessage({ t: 'failed', code: 'SNAPSHOT_CHANGED', message: `expected version ${init.version}, the directory holds ${v}` } satisfies MatchWorkerReply)
+  } else {
+    port.postMessage({ t: 'ready', version: engine.version, loadSeconds: engine.loadSeconds } satisfies MatchWorkerReply)
+  }
+} catch (e) {
+  const err = e as { code?: string; message?: string }
+  port.postMessage({ t: 'failed', code: err.code ?? 'WORKER_FAILED', message: err.message ?? String(e) } satisfies MatchWorkerReply)
+}
+
+const logEngineError = (e: NayoseError | Error) => {
+  // ids and codes only: never query contents
+  process.stderr.write(JSON.stringify({ level: 50, msg: 'engine failed on a batch; retrying its queries one by one', err: e.name, code: (e as NayoseError).code }) + '\n')
+}
+
+port.on('message', (m: MatchWorkerRequest) => {
+  if (m.t === 'client') {
+    clients.set(m.uid, { scope: m.scope, pseudo: new Pseudonymizer(Buffer.from(m.key, 'hex')) })
+    return
+  }
+  if (m.t === 'close') {
+    engine?.close()
+    engine = undefined
+    port.close()
+    return
+  }
+  if (!engine) throw new Error('match worker has no engine')
+  const cl = clients.get(m.uid)
+  if (!cl) throw new Error(`match worker does not know client ${m.uid}`)
+  // the uWS thread decoded and checked this frame already; decoding again here is cheaper than
+  // structured-cloning the decoded queries
+  const msg = unpackr.unpack(m.bytes) as { q: unknown[] }
+  const a = answerFrame(engine, cl, msg.q, m.adm, logEngineError)
+  const bytes = packr.pack({ t: 'result', r: a.results })
+  // a copy the size of the frame: packr's buffer is reused by the next pack
+  const out = new Uint8Array(bytes)
+  port.postMessage({ t: 'done', job: m.job, bytes: out, disc: a.disclosures, grades: a.grades, codes: a.codes } satisfies MatchWorkerReply, [out.buffer])
+})
