@@ -39,21 +39,25 @@ export let nPostings: i32 = 0
 let bucketBits: u32 = 1
 let buckets: usize = 0
 
-// Emission passes: count, histogram by bucket, scatter into place (no sort scratch).
-const MODE_COUNT: i32 = 0, MODE_HIST: i32 = 1, MODE_SCATTER: i32 = 2
-let mode = MODE_COUNT
+// Emission passes: histogram of the top PART_BITS bits of every key (2 048 counters: stays in L1),
+// then scatter into those partitions; each partition is then sorted in cache (buildPostings).
+const MODE_HIST: i32 = 1, MODE_SCATTER: i32 = 2
+const PART_BITS: u32 = 11
+const PART_SHIFT: u32 = 32 - PART_BITS
+const N_PARTS: i32 = 1 << PART_BITS
+const parts = new StaticArray<u32>(N_PARTS + 1)
+let mode = MODE_HIST
 let emitted: i32 = 0
 let curRow: u32 = 0
 let shift: u32 = 28
 
 @inline function emit(type: u32, a: u32, b: u32): void {
   emitted++
-  if (mode == MODE_COUNT) return
   const k = hKey(type, a, b)
-  const at = buckets + (<usize>(k >> shift) << 2)
+  const at = changetype<usize>(parts) + (<usize>(k >> PART_SHIFT) << 2)
   if (mode == MODE_HIST) { store<u32>(at, load<u32>(at) + 1); return }
-  const pos = load<u32>(at) - 1
-  store<u32>(at, pos)
+  const pos = load<u32>(at)
+  store<u32>(at, pos + 1)
   store<u32>(pKeys + (<usize>pos << 2), k)
   store<u32>(pRows + (<usize>pos << 2), curRow)
 }
@@ -129,34 +133,84 @@ function emitRow(r: i32): void {
 }
 
 /**
- * Builds the postings over rows 0..nRows-1: counts them, histograms them by the top `bucketBits`
- * bits of the key (about 4 per bucket), scatters each (key, row) into its bucket (rows visited
- * backwards and buckets filled from their end, so equal keys keep ascending rows), then sorts
- * each small bucket by key (stable insertion sort). The histogram becomes the bucket index.
- * Returns the number of postings.
+ * Builds the postings over rows 0..nRows-1 in CSR form, sorted by key, equal keys in ascending
+ * row order, with a bucket index on the top `bucketBits` bits of the key (about 4 postings per
+ * bucket, at least 2 048 buckets). Two emission passes (rows in order): a histogram of the top 11
+ * bits, then a stable scatter into those 2 048 partitions; then each partition (≈ 8 000 postings
+ * at 1 M residents) is counting-sorted in cache on the next bits, which also yields the bucket
+ * index, and each bucket (a few postings) is insertion-sorted by key (stable). Every pass either
+ * streams or stays in cache, and no key is hashed more than twice. Returns the number of postings.
  */
 export function buildPostings(): i32 {
-  mode = MODE_COUNT; emitted = 0
+  const pc = changetype<usize>(parts)
+  memory.fill(pc, 0, <usize>(N_PARTS + 1) << 2)
+  mode = MODE_HIST; emitted = 0
   for (let r = 0; r < nRows; r++) emitRow(r)
   const n = emitted
-  let bits: u32 = 4
+  let bits: u32 = PART_BITS
   while (bits < 30 && (<i64>4 << bits) <= <i64>n) bits++
   bucketBits = bits
   shift = 32 - bits
+  const subBits = bits - PART_BITS
+  const nSub = <i32>1 << subBits
   const nb = <usize>1 << bits
   buckets = heap.alloc((nb + 1) << 2)
-  memory.fill(buckets, 0, (nb + 1) << 2)
   const bytes: usize = <usize>max(n, 1) << 2
   pKeys = heap.alloc(bytes); pRows = heap.alloc(bytes)
-  mode = MODE_HIST
+  // partition starts (exclusive prefix sums); parts[N_PARTS] = n
+  let acc: u32 = 0, maxPart: u32 = 0
+  for (let p = 0; p < N_PARTS; p++) {
+    const c = load<u32>(pc + (<usize>p << 2))
+    store<u32>(pc + (<usize>p << 2), acc)
+    acc += c
+    if (c > maxPart) maxPart = c
+  }
+  store<u32>(pc + (<usize>N_PARTS << 2), acc)
+  mode = MODE_SCATTER; emitted = 0
   for (let r = 0; r < nRows; r++) emitRow(r)
-  // cumulative: buckets[b] = end of bucket b
-  let acc: u32 = 0
-  for (let b: usize = 0; b < nb; b++) { acc += load<u32>(buckets + (b << 2)); store<u32>(buckets + (b << 2), acc) }
+  // parts[p] is now the end of partition p = start of p + 1; sort each partition in scratch
+  const scratchK = heap.alloc(<usize>max(maxPart, 1) << 2)
+  const scratchR = heap.alloc(<usize>max(maxPart, 1) << 2)
+  const sub = heap.alloc(<usize>(nSub + 1) << 2)
+  const subMask: u32 = <u32>nSub - 1
+  let start: u32 = 0
+  for (let p = 0; p < N_PARTS; p++) {
+    const end = load<u32>(pc + (<usize>p << 2))
+    const m = <i32>(end - start)
+    const bk = pKeys + (<usize>start << 2), br = pRows + (<usize>start << 2)
+    if (m > 0) {
+      memory.fill(sub, 0, <usize>(nSub + 1) << 2)
+      for (let i = 0; i < m; i++) {
+        const at = sub + (<usize>((load<u32>(bk + (<usize>i << 2)) >> shift) & subMask) << 2)
+        store<u32>(at, load<u32>(at) + 1)
+      }
+      let a: u32 = 0
+      for (let j = 0; j < nSub; j++) {
+        const at = sub + (<usize>j << 2)
+        const c = load<u32>(at)
+        store<u32>(at, a)
+        store<u32>(buckets + ((<usize>p << subBits) + <usize>j << 2), start + a)
+        a += c
+      }
+      for (let i = 0; i < m; i++) {
+        const k = load<u32>(bk + (<usize>i << 2))
+        const at = sub + (<usize>((k >> shift) & subMask) << 2)
+        const pos = load<u32>(at)
+        store<u32>(at, pos + 1)
+        store<u32>(scratchK + (<usize>pos << 2), k)
+        store<u32>(scratchR + (<usize>pos << 2), load<u32>(br + (<usize>i << 2)))
+      }
+      memory.copy(bk, scratchK, <usize>m << 2)
+      memory.copy(br, scratchR, <usize>m << 2)
+    } else {
+      for (let j = 0; j < nSub; j++) store<u32>(buckets + ((<usize>p << subBits) + <usize>j << 2), start)
+    }
+    start = end
+  }
   store<u32>(buckets + (nb << 2), <u32>n)
-  mode = MODE_SCATTER
-  for (let r = nRows - 1; r >= 0; r--) emitRow(r)
-  // now buckets[b] = start of bucket b; sort each bucket by key
+  // the scratch was allocated last: give it back to the bump allocator (LIFO)
+  heap.free(sub); heap.free(scratchR); heap.free(scratchK)
+  // each bucket by key (stable insertion sort: few postings per bucket)
   for (let b: usize = 0; b < nb; b++) {
     const s0 = <i32>load<u32>(buckets + (b << 2)), e0 = <i32>load<u32>(buckets + ((b + 1) << 2))
     for (let i = s0 + 1; i < e0; i++) {

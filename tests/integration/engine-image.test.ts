@@ -100,6 +100,37 @@ describe('index image', () => {
     }
   })
 
+  it('postings are sorted by key, equal keys in ascending row order, and the bucket index is exact', () => {
+    const e = Engine.openDir(snap, { image: 'off' })
+    try {
+      const c = (e as unknown as { matcher: { core: Record<string, any> } }).matcher.core
+      const n = c.imageSaveState() as number
+      const st = new Float64Array(c.memory.buffer, c.imageStatePtr(), n)
+      // rows.ts saves 32 globals, then postings.ts: pKeys pRows nPostings bucketBits buckets shift
+      const [pKeys, pRows, np, bits, buckets] = Array.from(st.slice(32, 37)) as [number, number, number, number, number]
+      expect(np).toBe(e.size.postings)
+      const mem = c.memory.buffer as ArrayBuffer
+      const keys = new Uint32Array(mem, pKeys, np), rows = new Uint32Array(mem, pRows, np)
+      const nb = 2 ** bits
+      const bk = new Uint32Array(mem, buckets, nb + 1)
+      let bad = 0
+      for (let i = 1; i < np; i++) {
+        if (keys[i - 1]! > keys[i]! || (keys[i - 1] === keys[i] && rows[i - 1]! > rows[i]!)) bad++
+      }
+      expect(bad).toBe(0)
+      expect(bk[0]).toBe(0)
+      expect(bk[nb]).toBe(np)
+      for (let b = 0; b < nb; b++) {
+        for (let i = bk[b]!; i < bk[b + 1]!; i++) if (Math.floor(keys[i]! / 2 ** (32 - bits)) !== b) bad++
+      }
+      expect(bad).toBe(0)
+      for (const r of rows) if (r >= e.size.rows) bad++
+      expect(bad).toBe(0)
+    } finally {
+      e.close()
+    }
+  })
+
   const rebuilds = (name: string, damage: (path: string) => void, reason: string) => {
     it(`${name} → rebuilt from rows (${reason}), same answers, image rewritten`, () => {
       const d = copy(name.replace(/\W+/g, '-'))
