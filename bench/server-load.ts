@@ -33,6 +33,7 @@ async function main(): Promise<void> {
   const lat: number[] = []
   let warm = true
   const t0 = performance.now()
+  let cpu0 = process.cpuUsage()
   const warmEnd = t0 + 500, end = warmEnd + a.seconds * 1000
   let measuredFrom = 0, measuredQueries = 0, lastAnswer = 0
   let finish: () => void
@@ -50,6 +51,7 @@ async function main(): Promise<void> {
     for (const r of m.r!) if (r.error) { if (r.error.code === 'BUSY' || r.error.code === 'RATE_LIMITED') refused++; else errors++ }
     busy += refused
     // achieved = queries answered other than busy/rate-limited (a refusal is not throughput)
+    if (at >= warmEnd && lat.length === 0) cpu0 = process.cpuUsage()
     if (at >= warmEnd && at < end) { lat.push(now - at); measuredQueries += m.r!.length - refused; lastAnswer = now }
     if (a.rate === 0 && now < end) sendOne(now) // closed loop: keep `window` frames in flight
     if (now >= end && answered === sent) finish()
@@ -71,11 +73,13 @@ async function main(): Promise<void> {
   clearTimeout(guard)
   measuredFrom = warmEnd
   const span = (Math.max(lastAnswer, end) - measuredFrom) / 1000
+  const cpu = process.cpuUsage(cpu0)
   const sorted = Float64Array.from(lat).sort()
   ws.close()
   process.stdout.write(JSON.stringify({
     perFrame: a.perFrame, offered: a.rate, window: a.rate === 0 ? a.window : undefined,
-    achieved: Math.round(measuredQueries / span), frames: lat.length, unanswered: sent - answered, busy, errors,
+    achieved: Math.round(measuredQueries / span),
+    loadCpuUsPerQuery: Number(((cpu.user + cpu.system) / Math.max(1, measuredQueries)).toFixed(1)), frames: lat.length, unanswered: sent - answered, busy, errors,
     p50: pct(sorted, 0.5), p99: pct(sorted, 0.99), p999: pct(sorted, 0.999), max: sorted[sorted.length - 1],
   }) + '\n')
   process.exit(0)

@@ -58,25 +58,38 @@ export function matchSafely(engine: MatchEngine, queries: Query[], onError?: (e:
   }
 }
 
+/** One frame to answer: its client, its raw queries (as decoded) and its admission. */
+export interface FrameInput { cl: AnswerClient; raw: unknown[]; adm: Admission }
+
 /**
  * The results of one frame. Candidates get the client's pseudonym and scoped `person`; the
  * record is read from the snapshot only for candidates that are disclosed (within `limit`).
  */
 export function answerFrame(engine: MatchEngine, cl: AnswerClient, raw: unknown[], adm: Admission, onEngineError?: (e: NayoseError | Error) => void): FrameAnswer {
-  const n = raw.length
+  return answerFrames(engine, [{ cl, raw, adm }], onEngineError)[0]
+}
+
+/**
+ * Several frames at once (frames that arrived together): one `matchBatch` call for all their
+ * valid queries, which costs less per query than one call per frame; each frame still gets its
+ * own results, in its own order.
+ */
+export function answerFrames(engine: MatchEngine, frames: FrameInput[], onEngineError?: (e: NayoseError | Error) => void): FrameAnswer[] {
   const snapshot = engine.version
-  const results = new Array<WireResult>(n)
-  const queries: Query[] = [], at: number[] = []
-  for (let i = 0; i < adm.admitted; i++) {
-    const q = checkQuery(raw[i])
-    if ('code' in q) results[i] = errorResult(qidOf(raw[i]), snapshot, q.code, q.message)
-    else { queries.push(q); at.push(i) }
-  }
-  const disclosures: FlatDisclosures = []
+  const queries: Query[] = [], at: number[] = [], of: number[] = []
+  const all = frames.map((f, fi) => {
+    const results = new Array<WireResult>(f.raw.length)
+    for (let i = 0; i < f.adm.admitted; i++) {
+      const q = checkQuery(f.raw[i])
+      if ('code' in q) results[i] = errorResult(qidOf(f.raw[i]), snapshot, q.code, q.message)
+      else { queries.push(q); at.push(i); of.push(fi) }
+    }
+    return { results, disclosures: [] as FlatDisclosures, grades: {} as Record<string, number>, codes: {} as Record<string, number> }
+  })
   if (queries.length) {
     const er = matchSafely(engine, queries, onEngineError as (e: unknown) => void)
     for (let j = 0; j < er.length; j++) {
-      const r = er[j], q = queries[j]
+      const r = er[j], q = queries[j], a = all[of[j]], cl = frames[of[j]].cl
       const lim = q.limit ?? DEFAULT_LIMIT
       const m = Math.min(lim, r.candidates.length)
       const cands = new Array<WireCandidate>(m)
@@ -85,27 +98,29 @@ export function answerFrame(engine: MatchEngine, cl: AnswerClient, raw: unknown[
         const rec = engine.person(c.residentId)
         const id = cl.pseudo.id(c.residentId)
         cands[k] = { id, score: c.score, probability: c.probability, agreement: c.agreement, person: rec ? scopePerson(rec, cl.scope) : { status: 'removed' } }
-        disclosures.push(c.residentId, q.qid ?? null, id)
+        a.disclosures.push(c.residentId, q.qid ?? null, id)
       }
       const w: WireResult = q.qid !== undefined
         ? { qid: q.qid, grade: r.grade, candidates: cands, snapshot: r.snapshot || snapshot }
         : { grade: r.grade, candidates: cands, snapshot: r.snapshot || snapshot }
       if (r.error) w.error = r.error
-      results[at[j]] = w
+      a.results[at[j]] = w
     }
   }
-  for (let i = adm.admitted; i < n; i++) {
-    results[i] = i < adm.rateEnd
-      ? errorResult(qidOf(raw[i]), snapshot, WireCode.RATE_LIMITED, adm.rateMessage)
-      : errorResult(qidOf(raw[i]), snapshot, adm.rest.code, adm.rest.message)
+  for (let fi = 0; fi < frames.length; fi++) {
+    const { raw, adm } = frames[fi], a = all[fi]
+    for (let i = adm.admitted; i < raw.length; i++) {
+      a.results[i] = i < adm.rateEnd
+        ? errorResult(qidOf(raw[i]), snapshot, WireCode.RATE_LIMITED, adm.rateMessage)
+        : errorResult(qidOf(raw[i]), snapshot, adm.rest.code, adm.rest.message)
+    }
+    // count per frame, so the uWS thread does one labelled metric inc per grade/code
+    for (const r of a.results) {
+      a.grades[r.grade] = (a.grades[r.grade] ?? 0) + 1
+      if (r.error) a.codes[r.error.code] = (a.codes[r.error.code] ?? 0) + 1
+    }
   }
-  // count per frame, so the uWS thread does one labelled metric inc per grade/code
-  const grades: Record<string, number> = {}, codes: Record<string, number> = {}
-  for (const r of results) {
-    grades[r.grade] = (grades[r.grade] ?? 0) + 1
-    if (r.error) codes[r.error.code] = (codes[r.error.code] ?? 0) + 1
-  }
-  return { results, disclosures, grades, codes }
+  return all
 }
 
 /** Replaces every result that discloses someone by AUDIT_FAILED (nothing unrecorded is sent). */

@@ -5,27 +5,31 @@
 //
 // Messages in (in order; a worker never reorders):
 //   {t:'client', uid, key, scope}     the client's pseudonym key (hex) and scope, once per worker
-//   {t:'match', job, uid, bytes, adm} bytes = the client's frame as received; adm = admission
+//   {t:'match', jobs:[{job, uid, bytes, adm}]}  frames that arrived together; bytes = the
+//                                     client's frame as received; adm = its admission
 //   {t:'close'}                       finish queued work, close the engine, exit
 // Messages out: {t:'ready', version, loadSeconds} | {t:'failed', code, message} (load) |
-//   {t:'done', job, bytes, disc, grades, codes}
+//   {t:'done', jobs:[{job, bytes, disc, grades, codes}]}  (bytes: the packed result frame, or a
+//   BAD_MSGPACK error frame if the frame does not decode here)
 import { parentPort, workerData } from 'node:worker_threads'
 import { Engine } from '../engine/engine.js'
 import type { NayoseError } from '../errors.js'
-import { answerFrame, type Admission, type AnswerClient, type FlatDisclosures } from './answer.js'
-import { packr, unpackr } from './protocol.js'
+import { answerFrames, type Admission, type AnswerClient, type FlatDisclosures, type FrameInput } from './answer.js'
+import { WireCode, errorFrame, packr, unpackr } from './protocol.js'
 import { Pseudonymizer } from './pseudonym.js'
 import type { Scope } from './scope.js'
 
 export interface MatchWorkerInit { dir: string; version: string; encryptionKey?: string }
 export type MatchWorkerRequest =
   | { t: 'client'; uid: number; key: string; scope: Scope }
-  | { t: 'match'; job: number; uid: number; bytes: Uint8Array; adm: Admission }
+  | { t: 'match'; jobs: WorkerJob[] }
   | { t: 'close' }
 export type MatchWorkerReply =
   | { t: 'ready'; version: string; loadSeconds: number }
   | { t: 'failed'; code: string; message: string }
-  | { t: 'done'; job: number; bytes: Uint8Array; disc: FlatDisclosures; grades: Record<string, number>; codes: Record<string, number> }
+  | { t: 'done'; jobs: JobReply[] }
+export interface WorkerJob { job: number; uid: number; bytes: Uint8Array; adm: Admission }
+export interface JobReply { job: number; bytes: Uint8Array; disc: FlatDisclosures; grades: Record<string, number>; codes: Record<string, number> }
 
 const init = workerData as MatchWorkerInit
 const port = parentPort!
@@ -64,14 +68,26 @@ port.on('message', (m: MatchWorkerRequest) => {
     return
   }
   if (!engine) throw new Error('match worker has no engine')
-  const cl = clients.get(m.uid)
-  if (!cl) throw new Error(`match worker does not know client ${m.uid}`)
-  // the uWS thread decoded and checked this frame already; decoding again here is cheaper than
+  // the uWS thread checked these frames' shape already; decoding again here is cheaper than
   // structured-cloning the decoded queries
-  const msg = unpackr.unpack(m.bytes) as { q: unknown[] }
-  const a = answerFrame(engine, cl, msg.q, m.adm, logEngineError)
-  const bytes = packr.pack({ t: 'result', r: a.results })
-  // a copy the size of the frame: packr's buffer is reused by the next pack
-  const out = new Uint8Array(bytes)
-  port.postMessage({ t: 'done', job: m.job, bytes: out, disc: a.disclosures, grades: a.grades, codes: a.codes } satisfies MatchWorkerReply, [out.buffer])
+  const frames: FrameInput[] = [], jobs: WorkerJob[] = [], replies: JobReply[] = []
+  for (const j of m.jobs) {
+    const cl = clients.get(j.uid)
+    if (!cl) throw new Error(`match worker does not know client ${j.uid}`)
+    let msg: { q?: unknown }
+    try { msg = unpackr.unpack(j.bytes) as { q?: unknown } } catch { msg = {} }
+    if (!msg || !Array.isArray(msg.q)) {
+      replies.push({ job: j.job, bytes: new Uint8Array(errorFrame(WireCode.BAD_MSGPACK, 'frame is not one msgpack value')), disc: [], grades: {}, codes: { [WireCode.BAD_MSGPACK]: 1 } })
+      continue
+    }
+    frames.push({ cl, raw: msg.q, adm: j.adm })
+    jobs.push(j)
+  }
+  const answers = answerFrames(engine, frames, logEngineError)
+  for (let i = 0; i < answers.length; i++) {
+    const a = answers[i]
+    // a copy the size of the frame: packr's buffer is reused by the next pack
+    replies.push({ job: jobs[i].job, bytes: new Uint8Array(packr.pack({ t: 'result', r: a.results })), disc: a.disclosures, grades: a.grades, codes: a.codes })
+  }
+  port.postMessage({ t: 'done', jobs: replies } satisfies MatchWorkerReply, replies.map(r => r.bytes.buffer as ArrayBuffer))
 })

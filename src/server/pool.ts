@@ -21,7 +21,7 @@ import type { ResidentRecord } from '../engine/types.js'
 import { NayoseError } from '../errors.js'
 import type { Snapshot } from '../store/snapshot.js'
 import type { Admission, FlatDisclosures } from './answer.js'
-import type { MatchWorkerInit, MatchWorkerReply, MatchWorkerRequest } from './match-worker.js'
+import type { MatchWorkerInit, MatchWorkerReply, MatchWorkerRequest, WorkerJob } from './match-worker.js'
 import type { Scope } from './scope.js'
 
 /** A client as the workers need it: uid (new per config entry), pseudonym key, scope. */
@@ -44,6 +44,8 @@ interface W {
   queries: number
   clients: Set<number>
   dead: boolean
+  /** frames submitted in this event-loop turn, posted together on the next (one message) */
+  pending: WorkerJob[]
 }
 
 /** Where the worker script is: next to this module in dist/ (tests import src/, so map to dist/). */
@@ -132,16 +134,18 @@ export class PoolEngine {
 
   #spawn(): Promise<void> {
     const worker = this.#pool.spawn({ dir: this.#dir, version: this.version })
-    const w: W = { worker, ready: false, jobs: new Map(), queries: 0, clients: new Set(), dead: false }
+    const w: W = { worker, ready: false, jobs: new Map(), queries: 0, clients: new Set(), dead: false, pending: [] }
     this.#workers.push(w)
     return new Promise<void>((resolve, reject) => {
       worker.on('message', (m: MatchWorkerReply) => {
         if (m.t === 'done') {
-          const j = w.jobs.get(m.job)
-          if (!j) return
-          w.jobs.delete(m.job)
-          w.queries -= j.queries
-          j.resolve(m)
+          for (const r of m.jobs) {
+            const j = w.jobs.get(r.job)
+            if (!j) continue
+            w.jobs.delete(r.job)
+            w.queries -= j.queries
+            j.resolve(r)
+          }
         } else if (m.t === 'ready') {
           w.ready = true
           this.#pool.log?.info({ version: m.version, load_s: Number(m.loadSeconds.toFixed(2)), workers: this.readyWorkers }, 'match worker ready')
@@ -193,8 +197,18 @@ export class PoolEngine {
     w.queries += queries
     return new Promise<FrameReply>((resolve, reject) => {
       w.jobs.set(job, { resolve, reject, queries })
-      w.worker.postMessage({ t: 'match', job, uid: client.uid, bytes, adm } satisfies MatchWorkerRequest, [bytes.buffer as ArrayBuffer])
+      // frames arriving in the same event-loop turn go to the worker as one message and one
+      // matchBatch call: per-frame overhead (port messages, WASM entry) is what single-query
+      // frames cost most
+      if (w.pending.push({ job, uid: client.uid, bytes, adm }) === 1) setImmediate(() => this.#post(w))
     })
+  }
+
+  #post(w: W): void {
+    const jobs = w.pending
+    w.pending = []
+    if (w.dead || !jobs.length) return
+    w.worker.postMessage({ t: 'match', jobs } satisfies MatchWorkerRequest, jobs.map(j => j.bytes.buffer as ArrayBuffer))
   }
 
   /** Synchronous matching is not available here: the server uses `submit`. */
@@ -211,7 +225,7 @@ export class PoolEngine {
   close(): void {
     if (this.#closed) return
     this.#closed = true
-    for (const w of this.#workers) if (!w.dead) w.worker.postMessage({ t: 'close' } satisfies MatchWorkerRequest)
+    for (const w of this.#workers) if (!w.dead) { this.#post(w); w.worker.postMessage({ t: 'close' } satisfies MatchWorkerRequest) }
     this.#pool.forget(this)
   }
 
