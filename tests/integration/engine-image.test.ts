@@ -180,7 +180,7 @@ describe('index image', () => {
     expect(imageInfo(d, 'v2-ffffffff').state).toBe('other-version')
   })
 
-  it('image: off neither reads nor writes; rebuild rewrites', () => {
+  it('image: off neither reads nor writes; read never writes; rebuild rewrites', () => {
     const d = copy('modes')
     const p = imagePath(d, built.version)
     const before = statSync(p).mtimeMs
@@ -189,6 +189,12 @@ describe('index image', () => {
     expect(off.loadInfo.imageWritten).toBeUndefined()
     off.close()
     expect(statSync(p).mtimeMs).toBe(before)
+    rmSync(p)
+    const read = Engine.openDir(d, { image: 'read' })
+    expect(read.loadInfo).toMatchObject({ from: 'rows', imageMiss: 'missing' })
+    expect(read.loadInfo.imageWritten).toBeUndefined()
+    read.close()
+    expect(existsSync(p)).toBe(false)
     const re = Engine.openDir(d, { image: 'rebuild' })
     expect(re.loadInfo).toMatchObject({ from: 'rows', imageWritten: p })
     re.close()
