@@ -31,6 +31,26 @@ export function agreementOf(l: Levels): Agreement {
   return { name: NAME_REPORTED[l.name]!, kana: KANA_REPORTED[l.kana]!, birth: BIRTH[l.birth]!, sex: SEX[l.sex]!, address: ADDRESS[l.address]! }
 }
 
+// Level codes take a few hundred values: their decoded levels and agreements are made once and
+// shared (frozen: results from many queries point to the same object).
+const levelsCache = new Map<number, Readonly<Levels>>()
+const agreementCache = new Map<number, Readonly<Agreement>>()
+
+/** decodeLevels, shared and frozen. */
+export function levelsOf(code: number): Readonly<Levels> {
+  let l = levelsCache.get(code)
+  if (!l) { l = Object.freeze(decodeLevels(code)); levelsCache.set(code, l) }
+  return l
+}
+
+/** The SPEC §3 agreement of a level code, shared and frozen (never mutate a result's agreement). */
+export function agreementOfCode(code: number): Agreement {
+  const key = code & 0xFFFF      // the id level (bits 16..17) is not part of the agreement
+  let a = agreementCache.get(key)
+  if (!a) { a = Object.freeze(agreementOf(decodeLevels(key))); agreementCache.set(key, a) }
+  return a as Agreement
+}
+
 /** Internal sub-level words (for explanations). */
 export function nameSubLevel(l: Levels): string { return NAME_LEVELS[l.name]! }
 export function idLevel(l: Levels): string { return ID_LEVELS[l.id]! }
@@ -39,14 +59,14 @@ export function idLevel(l: Levels): string { return ID_LEVELS[l.id]! }
 export const Q_NAME = 1, Q_KANA = 2, Q_DATE = 4, Q_SEX = 8, Q_ADDRESS = 16, Q_MY_NUMBER = 32, Q_RESIDENT_ID = 64
 
 /** A name level that may confirm: exact, variant, kana, or a registered 旧氏/通称 (alt). */
-const NAME_GATE = new Set([0, 1, 2, 3])
+const NAME_GATE_MAX = 3
 
 /**
  * The 基本4情報 gate (SPEC §3 (a)): all four given and agreeing, or an identifier matching with
  * name and birth date agreeing.
  */
 export function passesGate(present: number, l: Levels): boolean {
-  const nameOk = NAME_GATE.has(l.name) && (present & (Q_NAME | Q_KANA)) !== 0
+  const nameOk = l.name <= NAME_GATE_MAX && (present & (Q_NAME | Q_KANA)) !== 0
   const birthOk = l.birth === 0 && (present & Q_DATE) !== 0
   if (!nameOk || !birthOk) return false
   if (l.id === 0 && (present & (Q_MY_NUMBER | Q_RESIDENT_ID)) !== 0) return true

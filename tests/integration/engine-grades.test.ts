@@ -126,6 +126,17 @@ describe('engine grades', () => {
     expect(r.candidates).toEqual([])
   })
 
+  it('matchDetailed answers as matchBatch does, with the candidates examined; errors examine nobody', () => {
+    const qs: Query[] = [{ qid: 'a', ...TARO }, { qid: 'b', ...TARO, birth_date: 'not a date' }, {}, { ...TARO, limit: 99 }]
+    const d = engine.matchDetailed(qs)
+    expect(d.map((x) => x.result)).toEqual(engine.matchBatch(qs))
+    expect(d.map((x) => x.result.grade)).toEqual(['confirmed', 'error', 'error', 'error'])
+    expect(d[0]!.examined).toBeGreaterThanOrEqual(1)
+    expect(d.slice(1).map((x) => x.examined)).toEqual([0, 0, 0])
+    expect(d[2]!.result.error?.code).toBe('EMPTY_QUERY')
+    expect(d[3]!.result.error?.code).toBe('BAD_LIMIT')
+  })
+
   it('person() reads the display record from the snapshot', () => {
     expect(engine.person('20000000001')?.name).toBe('山田 太郎')
   })
