@@ -280,7 +280,7 @@ export class NayoseServer {
     let ctx = this.#clients.get(name)
     if (!ctx) {
       const qps = e.rate_limit_qps ?? this.#limits.rate_limit_qps
-      ctx = { name, entry: JSON.stringify(e), scope: e.scope, fields: disclosedFields(e.scope), pseudo: new Pseudonymizer(Buffer.from(e.pseudonym_key, 'hex')), pool: { uid: nextClientUid++, key: e.pseudonym_key, scope: e.scope }, qps, tokens: qps, refilledAt: performance.now() }
+      ctx = { name, entry: JSON.stringify(e), scope: e.scope, fields: disclosedFields(e.scope), pseudo: new Pseudonymizer(Buffer.from(e.pseudonym_key, 'hex')), pool: { uid: nextClientUid++, key: e.pseudonym_key, scope: e.scope, name, fields: disclosedFields(e.scope) }, qps, tokens: qps, refilledAt: performance.now() }
       this.#clients.set(name, ctx)
     }
     return ctx
@@ -334,9 +334,9 @@ export class NayoseServer {
       rest: this.#draining ? { code: WireCode.SHUTTING_DOWN, message: 'the server is shutting down' }
         : { code: WireCode.BUSY, message: `over the limit of ${L.max_queries_per_frame} queries per frame or ${L.max_in_flight} in flight` },
     }
-    const commit = (bytes: Uint8Array, disc: FlatDisclosures) => {
+    const commit = (bytes: Uint8Array, disc: FlatDisclosures, packed?: Uint8Array) => {
       this.metrics.auditEntries.inc(disc.length / 3)
-      return this.#audit.recordFlat(cl.name, cl.fields, via, disc).then(() => ({ bytes, auditFailed: false }), err => {
+      return this.#audit.recordFlat(cl.name, cl.fields, via, disc, packed).then(() => ({ bytes, auditFailed: false }), err => {
         // nothing is disclosed that is not recorded: answer every disclosing query AUDIT_FAILED
         this.log.error({ client: cl.name, err: (err as Error).message }, 'audit commit failed')
         const r = (unpackr.unpack(bytes) as { r: WireResult[] }).r
@@ -344,9 +344,9 @@ export class NayoseServer {
       })
     }
     if (engine.submit && admitted > 0) {
-      const done = engine.submit(cl.pool, frame(), adm, n).then(rep => {
+      const done = engine.submit(cl.pool, frame(), adm, n, via).then(rep => {
         this.#count(rep.grades, rep.codes, via)
-        return commit(rep.bytes, rep.disc)
+        return commit(rep.bytes, rep.disc, rep.audit)
       }, (err: Error) => {
         // the worker died (or none is left): every admitted query still gets its one answer
         this.log.error({ client: cl.name, code: (err as WorkerFailed).code, err: err.name }, 'match worker lost a frame: answering WORKER_FAILED')

@@ -17,23 +17,25 @@ import type { NayoseError } from '../errors.js'
 import { answerFrames, type Admission, type AnswerClient, type FlatDisclosures, type FrameInput } from './answer.js'
 import { WireCode, errorFrame, packr, unpackr } from './protocol.js'
 import { Pseudonymizer } from './pseudonym.js'
+import { packGroup } from '../store/audit.js'
 import type { Scope } from './scope.js'
 
 export interface MatchWorkerInit { dir: string; version: string; encryptionKey?: string }
 export type MatchWorkerRequest =
-  | { t: 'client'; uid: number; key: string; scope: Scope }
+  | { t: 'client'; uid: number; key: string; scope: Scope; name: string; fields: string[] }
   | { t: 'match'; jobs: WorkerJob[] }
   | { t: 'close' }
 export type MatchWorkerReply =
   | { t: 'ready'; version: string; loadSeconds: number }
   | { t: 'failed'; code: string; message: string }
   | { t: 'done'; jobs: JobReply[] }
-export interface WorkerJob { job: number; uid: number; bytes: Uint8Array; adm: Admission }
-export interface JobReply { job: number; bytes: Uint8Array; disc: FlatDisclosures; grades: Record<string, number>; codes: Record<string, number> }
+export interface WorkerJob { job: number; uid: number; bytes: Uint8Array; adm: Admission; via: 'ws' | 'http' }
+/** `audit`: the disclosures as a packed audit-log group (AuditLog.recordFlat's `packed`). */
+export interface JobReply { job: number; bytes: Uint8Array; disc: FlatDisclosures; audit?: Uint8Array; grades: Record<string, number>; codes: Record<string, number> }
 
 const init = workerData as MatchWorkerInit
 const port = parentPort!
-const clients = new Map<number, AnswerClient>()
+const clients = new Map<number, AnswerClient & { name: string; fields: string[] }>()
 let engine: Engine | undefined
 
 try {
@@ -58,7 +60,7 @@ const logEngineError = (e: NayoseError | Error) => {
 
 port.on('message', (m: MatchWorkerRequest) => {
   if (m.t === 'client') {
-    clients.set(m.uid, { scope: m.scope, pseudo: new Pseudonymizer(Buffer.from(m.key, 'hex')) })
+    clients.set(m.uid, { scope: m.scope, pseudo: new Pseudonymizer(Buffer.from(m.key, 'hex')), name: m.name, fields: m.fields })
     return
   }
   if (m.t === 'close') {
@@ -70,7 +72,7 @@ port.on('message', (m: MatchWorkerRequest) => {
   if (!engine) throw new Error('match worker has no engine')
   // the uWS thread checked these frames' shape already; decoding again here is cheaper than
   // structured-cloning the decoded queries
-  const frames: FrameInput[] = [], jobs: WorkerJob[] = [], replies: JobReply[] = []
+  const frames: (FrameInput & { cl: { name: string; fields: string[] } })[] = [], jobs: WorkerJob[] = [], replies: JobReply[] = []
   for (const j of m.jobs) {
     const cl = clients.get(j.uid)
     if (!cl) throw new Error(`match worker does not know client ${j.uid}`)
@@ -87,7 +89,12 @@ port.on('message', (m: MatchWorkerRequest) => {
   for (let i = 0; i < answers.length; i++) {
     const a = answers[i]
     // a copy the size of the frame: packr's buffer is reused by the next pack
-    replies.push({ job: jobs[i].job, bytes: new Uint8Array(packr.pack({ t: 'result', r: a.results })), disc: a.disclosures, grades: a.grades, codes: a.codes })
+    const r: JobReply = { job: jobs[i].job, bytes: new Uint8Array(packr.pack({ t: 'result', r: a.results })), disc: a.disclosures, grades: a.grades, codes: a.codes }
+    // the audit record is encoded here too, so the uWS thread only copies it into the log
+    if (a.disclosures.length) r.audit = packGroup(frames[i].cl.name, frames[i].cl.fields, jobs[i].via, a.disclosures)
+    replies.push(r)
   }
-  port.postMessage({ t: 'done', jobs: replies } satisfies MatchWorkerReply, replies.map(r => r.bytes.buffer as ArrayBuffer))
+  const transfer: ArrayBuffer[] = []
+  for (const r of replies) { transfer.push(r.bytes.buffer as ArrayBuffer); if (r.audit) transfer.push(r.audit.buffer as ArrayBuffer) }
+  port.postMessage({ t: 'done', jobs: replies } satisfies MatchWorkerReply, transfer)
 })

@@ -25,9 +25,9 @@ import type { MatchWorkerInit, MatchWorkerReply, MatchWorkerRequest, WorkerJob }
 import type { Scope } from './scope.js'
 
 /** A client as the workers need it: uid (new per config entry), pseudonym key, scope. */
-export interface PoolClient { uid: number; key: string; scope: Scope }
+export interface PoolClient { uid: number; key: string; scope: Scope; name: string; fields: string[] }
 
-export interface FrameReply { bytes: Uint8Array; disc: FlatDisclosures; grades: Record<string, number>; codes: Record<string, number> }
+export interface FrameReply { bytes: Uint8Array; disc: FlatDisclosures; audit?: Uint8Array; grades: Record<string, number>; codes: Record<string, number> }
 
 /** A frame's worker died before answering it. */
 export class WorkerFailed extends Error {
@@ -181,7 +181,7 @@ export class PoolEngine {
    * Posts a frame to the least-loaded worker of this version (ready ones first). Resolves with
    * the packed result frame and its disclosures; rejects with WorkerFailed if the worker dies.
    */
-  submit(client: PoolClient, bytes: Uint8Array, adm: Admission, queries: number): Promise<FrameReply> {
+  submit(client: PoolClient, bytes: Uint8Array, adm: Admission, queries: number, via: 'ws' | 'http' = 'ws'): Promise<FrameReply> {
     let best: W | undefined
     for (const w of this.#workers) {
       if (w.dead) continue
@@ -191,7 +191,7 @@ export class PoolEngine {
     const w = best
     if (!w.clients.has(client.uid)) {
       w.clients.add(client.uid)
-      w.worker.postMessage({ t: 'client', uid: client.uid, key: client.key, scope: client.scope } satisfies MatchWorkerRequest)
+      w.worker.postMessage({ t: 'client', uid: client.uid, key: client.key, scope: client.scope, name: client.name, fields: client.fields } satisfies MatchWorkerRequest)
     }
     const job = this.#pool.jobId()
     w.queries += queries
@@ -200,7 +200,7 @@ export class PoolEngine {
       // frames arriving in the same event-loop turn go to the worker as one message and one
       // matchBatch call: per-frame overhead (port messages, WASM entry) is what single-query
       // frames cost most
-      if (w.pending.push({ job, uid: client.uid, bytes, adm }) === 1) setImmediate(() => this.#post(w))
+      if (w.pending.push({ job, uid: client.uid, bytes, adm, via }) === 1) setImmediate(() => this.#post(w))
     })
   }
 

@@ -14,7 +14,7 @@ export interface MatchEngine {
    * Present on an engine served by match workers (pool.ts PoolEngine): answers a whole frame
    * off the uWS thread; `matchBatch` is then not used.
    */
-  submit?(client: PoolClient, frame: Uint8Array, adm: Admission, queries: number): Promise<FrameReply>
+  submit?(client: PoolClient, frame: Uint8Array, adm: Admission, queries: number, via: 'ws' | 'http'): Promise<FrameReply>
 }
 
 /** A change to one person after a delta or reload (ARCHITECTURE §4). */

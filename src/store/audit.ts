@@ -18,7 +18,8 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { randomInt } from 'node:crypto'
-import { open, type Database, type RootDatabase } from 'lmdb'
+import { asBinary, open, type Database, type RootDatabase } from 'lmdb'
+import { Packr } from 'msgpackr'
 
 /** One disclosure, as the server records it. */
 export interface Disclosure {
@@ -45,6 +46,37 @@ type LogKey = [number, number, number] // [time ms, writer id, counter]
 /** One frame: disclosures grouped by (client, fields, via), flattened as [rid, qid, id, …]. */
 interface LogRecord { g: { c: string; f: string[]; v: Disclosure['via']; e: (string | number | null)[] }[] }
 
+const plain = new Packr({ useRecords: false })
+
+/**
+ * A log record `{g: [group, …]}` as plain msgpack, from groups some of which arrive packed
+ * (`packGroup`); the log database decodes it like the records it encodes itself.
+ */
+function packRecord(groups: (LogRecord['g'][number] | Uint8Array)[]): Uint8Array {
+  const parts = groups.map(g => g instanceof Uint8Array ? g : new Uint8Array(plain.pack(g)))
+  const n = parts.length
+  const head = n < 16 ? [0x81, 0xa1, 0x67, 0x90 | n] : n < 65536 ? [0x81, 0xa1, 0x67, 0xdc, n >> 8, n & 255] : [0x81, 0xa1, 0x67, 0xdd, n >>> 24, (n >> 16) & 255, (n >> 8) & 255, n & 255]
+  let size = head.length
+  for (const p of parts) size += p.length
+  const out = new Uint8Array(size)
+  out.set(head, 0)
+  let at = head.length
+  for (const p of parts) { out.set(p, at); at += p.length }
+  return out
+}
+
+/** Records written packed (plain msgpack maps) read back as Maps from the log database. */
+function asRecord(v: unknown): LogRecord | undefined {
+  if (!(v instanceof Map)) return v as LogRecord | undefined
+  const g = (v.get('g') ?? []) as unknown[]
+  return { g: g.map(x => x instanceof Map ? { c: x.get('c'), f: x.get('f'), v: x.get('v'), e: x.get('e') } : x) as LogRecord['g'] }
+}
+
+/** One client's disclosures of a frame as a packed log group (for `recordFlat(…, packed)`; any thread). */
+export function packGroup(client: string, fields: string[], via: Disclosure['via'], flat: readonly (string | number | null)[]): Uint8Array {
+  return new Uint8Array(plain.pack({ c: client, f: fields, v: via, e: flat }))
+}
+
 const INDEX_STEP_ENTRIES = 4096 // disclosures indexed per step (one short write transaction each)
 const RECENT_MAX = 200_000
 const SEEN_MAX = 500_000
@@ -65,9 +97,11 @@ export class AuditLog {
   readonly #readOnly: boolean
   #counter = 0
   #lastCommit: Promise<unknown> = Promise.resolve()
-  #groups: LogRecord['g'] = []          // disclosures of this event-loop turn, not yet put
+  #groups: (LogRecord['g'][number] | Uint8Array)[] = [] // disclosures of this event-loop turn, not yet put (a Uint8Array: a group packed by the caller)
   #pending: Promise<void> | undefined  // their commit
   #recent = new Map<string, string>() // client \0 id → resident, until indexed
+  #recentFlat: { client: string; flat: readonly (string | number | null)[] }[] = [] // recordFlat's, until indexed (scanned on lookup: no per-entry cost when recording)
+  #recentFlatEntries = 0
   #seen = new Set<string>()            // pseudonyms already indexed (skip rewriting them)
   #timer: NodeJS.Timeout | undefined
   #indexing: Promise<void> | undefined
@@ -111,7 +145,7 @@ export class AuditLog {
     // microseconds of main-thread CPU, as much as a small frame's whole answer)
     let g = this.#groups.length ? this.#groups[this.#groups.length - 1] : undefined
     for (const d of list) {
-      if (!g || g.c !== d.client || g.f !== d.fields || g.v !== d.via) this.#groups.push(g = { c: d.client, f: d.fields, v: d.via, e: [] })
+      if (!g || g instanceof Uint8Array || g.c !== d.client || g.f !== d.fields || g.v !== d.via) this.#groups.push(g = { c: d.client, f: d.fields, v: d.via, e: [] })
       g.e.push(d.resident_id, d.qid ?? null, d.id)
       this.#remember(d.client, d.id, d.resident_id)
     }
@@ -122,15 +156,20 @@ export class AuditLog {
    * As `record`, for one client's disclosures already flattened as [resident_id, qid|null, id, …]
    * (three entries each; the server's match workers produce this form). Same durability.
    */
-  recordFlat(client: string, fields: string[], via: Disclosure['via'], flat: readonly (string | number | null)[]): Promise<void> {
+  recordFlat(client: string, fields: string[], via: Disclosure['via'], flat: readonly (string | number | null)[], packed?: Uint8Array): Promise<void> {
     if (flat.length === 0) return (this.#pending ?? this.#lastCommit).then(() => undefined)
-    let g = this.#groups.length ? this.#groups[this.#groups.length - 1] : undefined
-    if (!g || g.c !== client || g.f !== fields || g.v !== via) this.#groups.push(g = { c: client, f: fields, v: via, e: [] })
-    const e = g.e
-    for (let i = 0; i + 2 < flat.length; i += 3) {
-      e.push(flat[i], flat[i + 1], flat[i + 2])
-      this.#remember(client, flat[i + 2] as string, flat[i] as string)
+    if (packed) {
+      // the caller (a match worker) already encoded the group {c, f, v, e} as plain msgpack
+      this.#groups.push(packed)
+    } else {
+      let g = this.#groups.length ? this.#groups[this.#groups.length - 1] : undefined
+      if (!g || g instanceof Uint8Array || g.c !== client || g.f !== fields || g.v !== via) this.#groups.push(g = { c: client, f: fields, v: via, e: [] })
+      const e = g.e
+      for (let i = 0; i + 2 < flat.length; i += 3) e.push(flat[i], flat[i + 1], flat[i + 2])
     }
+    this.#recentFlat.push({ client, flat })
+    this.#recentFlatEntries += flat.length / 3
+    while (this.#recentFlatEntries > RECENT_MAX && this.#recentFlat.length > 1) this.#recentFlatEntries -= this.#recentFlat.shift()!.flat.length / 3
     return this.#commitSoon()
   }
 
@@ -151,7 +190,8 @@ export class AuditLog {
           this.#groups = []
           this.#pending = undefined
           const key: LogKey = [Date.now(), this.#writer, this.#counter++]
-          const p = this.#log.put(key, { g: groups }).then(ok => { if (!ok) throw new Error('audit log write failed') })
+          const p = this.#log.put(key, groups.some(g => g instanceof Uint8Array) ? asBinary(packRecord(groups)) as unknown as LogRecord : { g: groups as LogRecord['g'] })
+            .then(ok => { if (!ok) throw new Error('audit log write failed') })
           this.#lastCommit = p
           p.then(resolve, reject)
         })
@@ -178,7 +218,7 @@ export class AuditLog {
       const id = key.join(':')
       if (seen.has(id)) continue
       seen.add(id)
-      const rec = this.#log.get(key)
+      const rec = asRecord(this.#log.get(key))
       if (rec) add(key, rec)
     }
     for (const { key, value } of this.#tail()) if (!seen.has(key.join(':'))) add(key, value)
@@ -189,6 +229,11 @@ export class AuditLog {
   resolvePseudonym(client: string, id: string): string | undefined {
     const recent = this.#recent.get(client + '\0' + id)
     if (recent) return recent
+    for (let j = this.#recentFlat.length - 1; j >= 0; j--) {
+      const r = this.#recentFlat[j]
+      if (r.client !== client) continue
+      for (let i = 0; i + 2 < r.flat.length; i += 3) if (r.flat[i + 2] === id) return r.flat[i] as string
+    }
     const hit = this.#pseudonyms.get([client, id])
     if (hit) return hit
     for (const { value } of this.#tail()) for (const grp of value.g) {
@@ -203,7 +248,7 @@ export class AuditLog {
     const wm = this.#meta.get('indexed')
     for (const e of this.#log.getRange(wm ? { start: wm } : {})) {
       if (wm && e.key[0] === wm[0] && e.key[1] === wm[1] && e.key[2] === wm[2]) continue
-      yield e
+      yield { key: e.key, value: asRecord(e.value)! }
     }
   }
 
@@ -234,7 +279,7 @@ export class AuditLog {
       })
       // caught up: everything committed is indexed, and a client only learns an id after its
       // frame committed, so the recent map can start over
-      if (!more) this.#recent.clear()
+      if (!more) { this.#recent.clear(); this.#recentFlat = []; this.#recentFlatEntries = 0 }
       if (more && !this.#closed) { await new Promise(r => setImmediate(r)); return step() }
     }
     this.#indexing = step().finally(() => { this.#indexing = undefined })
