@@ -506,7 +506,9 @@ export class NayoseServer {
   #health(res: HttpResponse): void {
     let snapshot: string | null = null
     try { snapshot = this.#host.engine.version } catch { /* not loaded */ }
-    const body = { status: this.#draining ? 'draining' : 'ok', snapshot, uptime_s: Math.round((Date.now() - this.#startedAt) / 1000), uws: this.uws, connections: this.#conns.size }
+    let workers: number | undefined
+    try { workers = (this.#host.engine as { readyWorkers?: number }).readyWorkers } catch { /* not loaded */ }
+    const body = { status: this.#draining ? 'draining' : 'ok', snapshot, uptime_s: Math.round((Date.now() - this.#startedAt) / 1000), uws: this.uws, connections: this.#conns.size, ...(workers !== undefined ? { match_workers: workers } : {}) }
     res.writeStatus(this.#draining ? '503 Service Unavailable' : '200 OK').writeHeader('content-type', TEXT_JSON).end(JSON.stringify(body))
   }
 

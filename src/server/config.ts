@@ -3,6 +3,7 @@
 import { chmodSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { dirname, isAbsolute, resolve } from 'node:path'
 import { randomBytes } from 'node:crypto'
+import { availableParallelism } from 'node:os'
 import { NayoseError } from '../errors.js'
 import { hashToken, newToken } from './auth.js'
 import { checkScope, parseScope, type Scope } from './scope.js'
@@ -116,8 +117,11 @@ export function validateConfig(cfg: ServerConfig, where: string): ServerConfig {
   return cfg
 }
 
-/** Match workers when neither the config nor --workers says (chosen by measurement: docs/server.md). */
-export const DEFAULT_WORKERS = 1
+/**
+ * Match workers when neither the config nor --workers says: one per core, at most 2 (measured on
+ * 2 cores: 2 workers beat 1 at 64-query frames; each costs an engine's memory; docs/server.md).
+ */
+export const DEFAULT_WORKERS = Math.max(1, Math.min(2, availableParallelism()))
 
 export function limitsOf(cfg: ServerConfig): Limits {
   return { ...DEFAULT_LIMITS, ...(cfg.limits ?? {}) }

@@ -54,6 +54,7 @@ const pool = () => host.engine as unknown as PoolEngine
 describe('server with match workers', () => {
   it('runs two worker threads and answers exactly as matching on the server thread', async () => {
     expect(pool().threads).toHaveLength(2)
+    expect(await (await fetch(`${t.http}/health`)).json()).toMatchObject({ status: 'ok', snapshot: host.engine.version, match_workers: 2 })
     // a second server on the same config (same client keys) matching on its own thread
     const audit2 = AuditLog.open(join(dir, 'audit2'))
     const s2 = await NayoseServer.start({ host: inproc, config: t.config, audit: audit2, port: 0, defaultMetrics: false })
