@@ -33,6 +33,7 @@ export const K_DATE_SFX_KEY: u32 = 16
 export const PFX_LOOSE_UNITS: i32 = 2
 export const PFX_KEY_UNITS: i32 = 1
 
+/** Low 16 bits of each posting's key (u16; the bucket gives the rest), and its row (u32). */
 let pKeys: usize = 0
 let pRows: usize = 0
 export let nPostings: i32 = 0
@@ -44,6 +45,8 @@ let buckets: usize = 0
 const MODE_HIST: i32 = 1, MODE_SCATTER: i32 = 2
 const PART_BITS: u32 = 11
 const PART_SHIFT: u32 = 32 - PART_BITS
+/** At least 2^16 buckets: a key's top bucketBits bits + the stored low 16 bits are all of it. */
+const MIN_BUCKET_BITS: u32 = 16
 const N_PARTS: i32 = 1 << PART_BITS
 const parts = new StaticArray<u32>(N_PARTS + 1)
 let mode = MODE_HIST
@@ -58,9 +61,15 @@ let shift: u32 = 28
   if (mode == MODE_HIST) { store<u32>(at, load<u32>(at) + 1); return }
   const pos = load<u32>(at)
   store<u32>(at, pos + 1)
-  store<u32>(pKeys + (<usize>pos << 2), k)
-  store<u32>(pRows + (<usize>pos << 2), curRow)
+  // low 16 bits of the key; bits 16..20 ride in the row's top bits until the partition is sorted
+  store<u16>(pKeys + (<usize>pos << 1), <u16>k)
+  store<u32>(pRows + (<usize>pos << 2), curRow | (((k >> 16) & TAG_MASK) << TAG_SHIFT))
 }
+
+/** Bits 16..20 of a key (not in the u16, not implied by the partition) while building. */
+const TAG_SHIFT: u32 = 27
+const TAG_MASK: u32 = 31
+const ROW_MASK: u32 = (1 << TAG_SHIFT) - 1
 
 /** Number parts of an identifier stored as f64. */
 @inline export function idLo(v: f64): u32 { return <u32>(<u64>v & 0xFFFFFFFF) }
@@ -135,19 +144,21 @@ function emitRow(r: i32): void {
 /**
  * Builds the postings over rows 0..nRows-1 in CSR form, sorted by key, equal keys in ascending
  * row order, with a bucket index on the top `bucketBits` bits of the key (about 4 postings per
- * bucket, at least 2 048 buckets). Two emission passes (rows in order): a histogram of the top 11
+ * bucket, at least 65 536 buckets, so that a key's bucket and its low 16 bits — all that is
+ * stored of it: 6 bytes per posting — determine it). Two emission passes (rows in order): a histogram of the top 11
  * bits, then a stable scatter into those 2 048 partitions; then each partition (≈ 8 000 postings
  * at 1 M residents) is counting-sorted in cache on the next bits, which also yields the bucket
  * index, and each bucket (a few postings) is insertion-sorted by key (stable). Every pass either
  * streams or stays in cache, and no key is hashed more than twice. Returns the number of postings.
  */
 export function buildPostings(): i32 {
+  assert(nRows <= <i32>ROW_MASK + 1)
   const pc = changetype<usize>(parts)
   memory.fill(pc, 0, <usize>(N_PARTS + 1) << 2)
   mode = MODE_HIST; emitted = 0
   for (let r = 0; r < nRows; r++) emitRow(r)
   const n = emitted
-  let bits: u32 = PART_BITS
+  let bits: u32 = MIN_BUCKET_BITS
   while (bits < 30 && (<i64>4 << bits) <= <i64>n) bits++
   bucketBits = bits
   shift = 32 - bits
@@ -156,7 +167,7 @@ export function buildPostings(): i32 {
   const nb = <usize>1 << bits
   buckets = heap.alloc((nb + 1) << 2)
   const bytes: usize = <usize>max(n, 1) << 2
-  pKeys = heap.alloc(bytes); pRows = heap.alloc(bytes)
+  pKeys = heap.alloc(bytes >> 1); pRows = heap.alloc(bytes)
   // partition starts (exclusive prefix sums); parts[N_PARTS] = n
   let acc: u32 = 0, maxPart: u32 = 0
   for (let p = 0; p < N_PARTS; p++) {
@@ -177,11 +188,18 @@ export function buildPostings(): i32 {
   for (let p = 0; p < N_PARTS; p++) {
     const end = load<u32>(pc + (<usize>p << 2))
     const m = <i32>(end - start)
-    const bk = pKeys + (<usize>start << 2), br = pRows + (<usize>start << 2)
+    const bk = pKeys + (<usize>start << 1), br = pRows + (<usize>start << 2)
     if (m > 0) {
+      // full keys of the partition: its top 11 bits, the tag in the row, the u16
+      const top = <u32>p << PART_SHIFT
+      for (let i = 0; i < m; i++) {
+        const rw = load<u32>(br + (<usize>i << 2))
+        store<u32>(scratchK + (<usize>i << 2), top | ((rw >> TAG_SHIFT) << 16) | <u32>load<u16>(bk + (<usize>i << 1)))
+        store<u32>(br + (<usize>i << 2), rw & ROW_MASK)
+      }
       memory.fill(sub, 0, <usize>(nSub + 1) << 2)
       for (let i = 0; i < m; i++) {
-        const at = sub + (<usize>((load<u32>(bk + (<usize>i << 2)) >> shift) & subMask) << 2)
+        const at = sub + (<usize>((load<u32>(scratchK + (<usize>i << 2)) >> shift) & subMask) << 2)
         store<u32>(at, load<u32>(at) + 1)
       }
       let a: u32 = 0
@@ -193,14 +211,13 @@ export function buildPostings(): i32 {
         a += c
       }
       for (let i = 0; i < m; i++) {
-        const k = load<u32>(bk + (<usize>i << 2))
+        const k = load<u32>(scratchK + (<usize>i << 2))
         const at = sub + (<usize>((k >> shift) & subMask) << 2)
         const pos = load<u32>(at)
         store<u32>(at, pos + 1)
-        store<u32>(scratchK + (<usize>pos << 2), k)
+        store<u16>(bk + (<usize>pos << 1), <u16>k)
         store<u32>(scratchR + (<usize>pos << 2), load<u32>(br + (<usize>i << 2)))
       }
-      memory.copy(bk, scratchK, <usize>m << 2)
       memory.copy(br, scratchR, <usize>m << 2)
     } else {
       for (let j = 0; j < nSub; j++) store<u32>(buckets + ((<usize>p << subBits) + <usize>j << 2), start)
@@ -210,18 +227,19 @@ export function buildPostings(): i32 {
   store<u32>(buckets + (nb << 2), <u32>n)
   // the scratch was allocated last: give it back to the bump allocator (LIFO)
   heap.free(sub); heap.free(scratchR); heap.free(scratchK)
-  // each bucket by key (stable insertion sort: few postings per bucket)
+  // each bucket by key (stable insertion sort: few postings per bucket; within a bucket the u16
+  // orders like the key, its top `bucketBits` ≥ 16 bits being equal)
   for (let b: usize = 0; b < nb; b++) {
     const s0 = <i32>load<u32>(buckets + (b << 2)), e0 = <i32>load<u32>(buckets + ((b + 1) << 2))
     for (let i = s0 + 1; i < e0; i++) {
-      const k = load<u32>(pKeys + (<usize>i << 2)), rw = load<u32>(pRows + (<usize>i << 2))
+      const k = load<u16>(pKeys + (<usize>i << 1)), rw = load<u32>(pRows + (<usize>i << 2))
       let j = i
-      while (j > s0 && load<u32>(pKeys + (<usize>(j - 1) << 2)) > k) {
-        store<u32>(pKeys + (<usize>j << 2), load<u32>(pKeys + (<usize>(j - 1) << 2)))
+      while (j > s0 && load<u16>(pKeys + (<usize>(j - 1) << 1)) > k) {
+        store<u16>(pKeys + (<usize>j << 1), load<u16>(pKeys + (<usize>(j - 1) << 1)))
         store<u32>(pRows + (<usize>j << 2), load<u32>(pRows + (<usize>(j - 1) << 2)))
         j--
       }
-      store<u32>(pKeys + (<usize>j << 2), k); store<u32>(pRows + (<usize>j << 2), rw)
+      store<u16>(pKeys + (<usize>j << 1), k); store<u32>(pRows + (<usize>j << 2), rw)
     }
   }
   nPostings = n
@@ -238,9 +256,11 @@ export function lookup(key: u32): i32 {
   const b = <usize>(key >> (32 - bucketBits))
   let i = <i32>load<u32>(buckets + (b << 2))
   const e = <i32>load<u32>(buckets + ((b + 1) << 2))
-  while (i < e && load<u32>(pKeys + (<usize>i << 2)) < key) i++
+  // bucketBits ≥ 16: the bucket and the low 16 bits together are the whole key
+  const lo = <u16>key
+  while (i < e && load<u16>(pKeys + (<usize>i << 1)) < lo) i++
   let j = i
-  while (j < e && load<u32>(pKeys + (<usize>j << 2)) == key) j++
+  while (j < e && load<u16>(pKeys + (<usize>j << 1)) == lo) j++
   blockStart = i; blockEnd = j
   return j - i
 }
