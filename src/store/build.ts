@@ -13,8 +13,9 @@
  * s.read === s.loaded + s.rejected
  */
 import { createHash } from 'node:crypto'
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, writeSync } from 'node:fs'
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeSync } from 'node:fs'
 import { basename, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { asBinary } from 'lmdb'
 import { Packr } from 'msgpackr'
 import type { ResidentRecord } from '../engine/types.js'
@@ -56,31 +57,59 @@ export interface ImageSummary {
   seconds?: number
   /** Images of other versions (and stale temp files) deleted. */
   pruned?: string[]
+  /** Where the from-rows build ran: a worker thread, or this one (worker script not built). */
+  via?: 'worker' | 'here'
 }
 
 /**
  * Builds the engine of the snapshot in `dir` from its rows and writes its index image
- * (DIR/index/<version>.img), then deletes the images of every other version. Never throws: a
- * failure is reported in the summary (engines then build from rows and retry writing).
+ * (DIR/index/<version>.img), then deletes the images of every other version. The build runs in a
+ * worker thread (src/engine/image-worker.ts: the caller's event loop keeps running — a server
+ * applying a delta keeps answering), or on this thread when the worker script is not built.
+ * Never throws: a failure is reported in the summary (engines then build from rows and retry).
  */
 export async function writeIndexImage(dir: string, opts: { encryptionKey?: Buffer | string } = {}): Promise<ImageSummary> {
   if (opts.encryptionKey) return { skipped: 'encrypted' }
   const t0 = performance.now()
   try {
-    const { Engine } = await import('../engine/engine.js')
     const { pruneImages } = await import('../engine/image.js')
-    const e = Engine.openDir(dir, { image: 'rebuild' })
-    try {
-      const info = e.loadInfo
-      const pruned = pruneImages(dir, [e.version])
-      if (!info.imageWritten) return { error: info.imageError ?? 'not written', pruned }
-      const { statSync } = await import('node:fs')
-      return { path: info.imageWritten, bytes: statSync(info.imageWritten).size, seconds: (performance.now() - t0) / 1000, pruned }
-    } finally {
-      e.close()
-    }
+    const w = await imageInWorker(dir)
+    const via = w ? 'worker' as const : 'here' as const
+    const r = w ?? await imageHere(dir)
+    const pruned = r.version ? pruneImages(dir, [r.version]) : []
+    if (!r.path) return { error: r.error ?? 'not written', pruned, via }
+    return { path: r.path, bytes: statSync(r.path).size, seconds: (performance.now() - t0) / 1000, pruned, via }
   } catch (err) {
     return { error: (err as Error).message }
+  }
+}
+
+interface ImageReply { version?: string; path?: string; error?: string }
+
+/** The image written by a worker thread; undefined when the worker script is not built. */
+async function imageInWorker(dir: string): Promise<ImageReply | undefined> {
+  let url = new URL('../engine/image-worker.js', import.meta.url)
+  // tests import src/: the worker runs from dist/
+  if (import.meta.url.endsWith('.ts')) url = new URL(url.href.replace('/src/engine/', '/dist/src/engine/'))
+  if (!existsSync(fileURLToPath(url))) return undefined
+  const { Worker } = await import('node:worker_threads')
+  return new Promise<ImageReply>((resolve) => {
+    const w = new Worker(url, { workerData: { dir } })
+    let got: ImageReply | undefined
+    w.once('message', (m: ImageReply) => { got = m })
+    w.once('error', (e) => { got ??= { error: e.message } })
+    w.once('exit', (code) => resolve(got ?? { error: `image worker exited with code ${code}` }))
+  })
+}
+
+/** The same on this thread (blocks it for the from-rows build). */
+async function imageHere(dir: string): Promise<ImageReply> {
+  const { Engine } = await import('../engine/engine.js')
+  const e = Engine.openDir(dir, { image: 'rebuild' })
+  try {
+    return { version: e.version, ...(e.loadInfo.imageWritten ? { path: e.loadInfo.imageWritten } : { error: e.loadInfo.imageError ?? 'not written' }) }
+  } finally {
+    e.close()
   }
 }
 

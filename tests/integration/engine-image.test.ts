@@ -214,6 +214,8 @@ describe('index image', () => {
     expect(s.applied).toBeGreaterThan(0)
     expect(s.image?.path).toBe(imagePath(d, s.version))
     expect(s.image?.pruned).toEqual([`${built.version}.img`])
+    // the from-rows build ran in a worker thread: a server applying a delta keeps its event loop
+    expect(s.image?.via).toBe('worker')
     expect(readdirSync(join(d, IMAGE_DIR))).toEqual([`${s.version}.img`])
     const rows = Engine.openDir(d, { image: 'off' })
     const img = Engine.openDir(d)
