@@ -13,7 +13,7 @@
 // image-scratch assembly/index/rows.ts: keyP keyN keySplit looseP looseN looseSplit looserP looserN formerP formerN formerKanaP formerKanaN
 // image-scratch assembly/index/postings.ts: mode emitted curRow blockStart blockEnd
 // image-scratch assembly/query/api.ts: statBuf statTmp
-// image-scratch assembly/query/match.ts: qPresent qErrField qExactH qKeyH qKeyN qKeySplit qKeySurH qKeyGivH qLooseH qLooserH qLooseN qLooseSplit qLooseSurH qLooseGivH qDate qSex qPrefH qCityH qTownH qChomeH qBlockH qMy qRid hasName hasKana hasAddr cntKey cntLoose visited visitedCap gen nCands qFlags lvName lvKana lvBirth lvSex lvAddr lvId wName wBirth wSex wAddr wId nTop sumLR strongHit statsOn
+// image-scratch assembly/query/match.ts: qPresent qErrField qExactH qKeyH qKeyN qKeySplit qKeySurH qKeyGivH qLooseH qLooserH qLooseN qLooseSplit qLooseSurH qLooseGivH qDate qSex qPrefH qCityH qTownH qChomeH qBlockH qMy qRid hasName hasKana hasAddr cntKey cntLoose visited visitedCap gen nCands qFlags lvName lvKana lvBirth lvSex lvAddr lvId wName wBirth wSex wAddr wId nTop sumLR strongHit statsOn nProbes sink tfKeyBits tfLooseBits
 // image-scratch assembly/query/readings.ts: indexed
 //
 // Why those are safe: rows.ts' are per-row parse state; postings.ts' are build passes and the last

@@ -265,6 +265,14 @@ export function lookup(key: u32): i32 {
   return j - i
 }
 
+/** Bucket-index entry of `key`: the first posting of its bucket (0 when there are no postings). match.ts reads it early, for several probes at once, so that their cache misses overlap. */
+@inline export function bucketFirst(key: u32): i32 {
+  if (nPostings == 0) return 0
+  return <i32>load<u32>(buckets + (<usize>(key >> (32 - bucketBits)) << 2))
+}
+/** Stored key bits of posting i (0 past the end): read early for the same reason. */
+@inline export function postingKey(i: i32): u32 { return i < nPostings ? <u32>load<u16>(pKeys + (<usize>i << 1)) : 0 }
+
 /** Row of posting `i`. */
 @inline export function postingRow(i: i32): i32 { return <i32>load<u32>(pRows + (<usize>i << 2)) }
 
