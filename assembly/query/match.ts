@@ -15,7 +15,7 @@ import {
   M_DELETED, M_HAS_KANA, M_HAS_NAME, M_SEX_MASK, chomeLen, allKatakana, digitsValue,
 } from '../index/rows'
 import {
-  lookup, blockStart, blockEnd, postingRow, blockLength, idLo, idHi,
+  lookup, blockStart, blockEnd, postingRow, blockLength, idLo, idHi, bucketFirst, postingKey,
   K_DATE_SUR_LOOSE, K_DATE_GIV_LOOSE, K_DATE_SUR_KEY, K_DATE_GIV_KEY, K_LOOSE_YEAR, K_LOOSE_MD,
   K_KEY_YEAR, K_KEY_MD, K_MY, K_RID, K_NAME_KEY, K_NAME_LOOSE,
   K_DATE_PFX_LOOSE, K_DATE_SFX_LOOSE, K_DATE_PFX_KEY, K_DATE_SFX_KEY, PFX_LOOSE_UNITS, PFX_KEY_UNITS, weakPart,
@@ -70,6 +70,8 @@ let qPrefH: u32 = 0, qCityH: u32 = 0, qTownH: u32 = 0, qChomeH: u32 = 0, qBlockH
 let qMy: f64 = -1, qRid: f64 = -1
 let hasName = false, hasKana = false, hasAddr = false
 let cntKey: i32 = 0, cntLoose: i32 = 0
+/** log2 of the name's term-frequency u, once per query (valid while cntKey / cntLoose ≥ 0). */
+let tfKeyBits: f64 = 0, tfLooseBits: f64 = 0
 
 const MAX_FIELD_UNITS: i32 = 1024
 
@@ -200,11 +202,24 @@ function ensureVisited(): void {
   if (visitedCap >= nRows) return
   visitedCap = nRows > 0 ? nRows : 1
   visited = heap.alloc(<usize>visitedCap << 2)
-  memory.fill(visited, 0, <usize>visitedCap << 2)
-  gen = 0
+  memory.fill(visited, 0, <usize>visitedCap << 2)    // gen is never 0 while a query runs
 }
 
-@inline function addCand(r: i32): void {
+/** Up to this many candidates are deduplicated by scanning the list (no visited-array miss). */
+const SMALL_CANDS: i32 = 48
+
+function addCand(r: i32): void {
+  if (nCands < SMALL_CANDS) {
+    for (let i = 0; i < nCands; i++) if (unchecked(cands[i]) == r) return
+    if (nCands >= <i32>par(P_MAX_CANDS)) { qFlags |= 1; return }
+    unchecked(cands[nCands++] = r)
+    if (nCands == SMALL_CANDS) {
+      // from now on the generation-stamped visited array deduplicates
+      ensureVisited()
+      for (let i = 0; i < nCands; i++) store<u32>(visited + (<usize>unchecked(cands[i]) << 2), gen)
+    }
+    return
+  }
   const at = visited + (<usize>r << 2)
   if (load<u32>(at) == gen) return
   store<u32>(at, gen)
@@ -223,11 +238,57 @@ function ensureVisited(): void {
   return true
 }
 
-function probe(type: u32, a: u32, b: u32): void {
+// ---- probe counters (bench/match-profile.ts): per key type, probes, non-empty blocks, rows in
+// them, longest block; slot 0 counts weak phases. Off unless statsOn.
+export let statsOn = false
+export function setStatsOn(on: bool): void { statsOn = on }
+export const kstat = new StaticArray<f64>(20 * 4)
+function countProbe(type: u32, n: i32): void {
+  const at = <i32>type * 4
+  unchecked(kstat[at] += 1)
+  if (n > 0) {
+    unchecked(kstat[at + 1] += 1); unchecked(kstat[at + 2] += <f64>n)
+    if (<f64>n > unchecked(kstat[at + 3])) unchecked(kstat[at + 3] = <f64>n)
+  }
+}
+
+// Batched probing: the keys of a phase are hashed first, then every bucket entry is read, then
+// every bucket's first key, then the lookups run (on lines already in cache) and every block's
+// first row is read: the cache misses of the probes overlap instead of following one another.
+const MAX_PROBES: i32 = 32
+const prKey = new StaticArray<u32>(MAX_PROBES)
+const prType = new StaticArray<u32>(MAX_PROBES)
+const prStart = new StaticArray<i32>(MAX_PROBES)
+const prEnd = new StaticArray<i32>(MAX_PROBES)
+let nProbes: i32 = 0
+/** Keeps the touching loads (their values are never used). */
+export let sink: u32 = 0
+
+@inline function want(type: u32, a: u32, b: u32): void {
   if (a == 0) return
-  const n = lookup(hKey(type, a, b))
+  unchecked(prType[nProbes] = type); unchecked(prKey[nProbes] = hKey(type, a, b)); nProbes++
+}
+
+/** Looks up the first `take` wanted keys and takes their blocks; the rest are only brought into cache. */
+function probeWanted(take: i32): void {
+  const np = nProbes
+  let acc: u32 = 0
+  for (let i = 0; i < np; i++) unchecked(prStart[i] = bucketFirst(unchecked(prKey[i])))
+  for (let i = 0; i < np; i++) acc += postingKey(unchecked(prStart[i]))
+  for (let i = 0; i < take; i++) {
+    const n = lookup(unchecked(prKey[i]))
+    if (statsOn) countProbe(unchecked(prType[i]), n)
+    unchecked(prStart[i] = blockStart); unchecked(prEnd[i] = blockEnd)
+    if (n) acc += <u32>postingRow(blockStart)
+  }
+  sink += acc
+  for (let i = 0; i < take; i++) takeBlock(unchecked(prStart[i]), unchecked(prEnd[i]))
+  nProbes = 0
+}
+
+function takeBlock(s: i32, e: i32): void {
+  const n = e - s
   if (n == 0) return
-  const s = blockStart, e = blockEnd
   const cap = <i32>par(P_CAP)
   if (n <= cap) {
     for (let i = s; i < e; i++) addCand(postingRow(i))
@@ -248,29 +309,35 @@ function probe(type: u32, a: u32, b: u32): void {
  * identifiers; without a birth date, the whole name alone.
  */
 function gatherStrong(): void {
-  ensureVisited()
   gen++
-  if (gen == 0) { memory.fill(visited, 0, <usize>visitedCap << 2); gen = 1 }
-  nCands = 0; qFlags = 0
+  if (gen == 0) { if (visitedCap) memory.fill(visited, 0, <usize>visitedCap << 2); gen = 1 }
+  nCands = 0; qFlags = 0; nProbes = 0
   const d = qDate
   const y = d / 10000, md = d % 10000
   if (d) {
     if (hasName) {
-      if (qKeySplit > 0) { probe(K_DATE_SUR_KEY, d, qKeySurH); probe(K_DATE_GIV_KEY, d, qKeyGivH) }
-      else probe(K_DATE_SUR_KEY, d, qKeyH)    // a surname-only query
-      probe(K_KEY_YEAR, qKeyH, y); probe(K_KEY_MD, qKeyH, md)
+      if (qKeySplit > 0) { want(K_DATE_SUR_KEY, d, qKeySurH); want(K_DATE_GIV_KEY, d, qKeyGivH) }
+      else want(K_DATE_SUR_KEY, d, qKeyH)    // a surname-only query
+      want(K_KEY_YEAR, qKeyH, y); want(K_KEY_MD, qKeyH, md)
     }
     if (hasKana) {
-      if (qLooseSplit > 0) { probe(K_DATE_SUR_LOOSE, d, qLooseSurH); probe(K_DATE_GIV_LOOSE, d, qLooseGivH) }
-      else probe(K_DATE_SUR_LOOSE, d, qLooseH)
-      probe(K_LOOSE_YEAR, qLooseH, y); probe(K_LOOSE_MD, qLooseH, md)
+      if (qLooseSplit > 0) { want(K_DATE_SUR_LOOSE, d, qLooseSurH); want(K_DATE_GIV_LOOSE, d, qLooseGivH) }
+      else want(K_DATE_SUR_LOOSE, d, qLooseH)
+      want(K_LOOSE_YEAR, qLooseH, y); want(K_LOOSE_MD, qLooseH, md)
     }
   } else {
-    if (hasName) probe(K_NAME_KEY, qKeyH, 0)
-    if (hasKana) probe(K_NAME_LOOSE, qLooseH, 0)
+    if (hasName) want(K_NAME_KEY, qKeyH, 0)
+    if (hasKana) want(K_NAME_LOOSE, qLooseH, 0)
   }
-  if (qMy >= 0) probe(K_MY, idLo(qMy), idHi(qMy))
-  if (qRid >= 0) probe(K_RID, idLo(qRid), idHi(qRid))
+  if (qMy >= 0) want(K_MY, idLo(qMy), idHi(qMy))
+  if (qRid >= 0) want(K_RID, idLo(qRid), idHi(qRid))
+  const take = nProbes
+  // the name's term-frequency blocks (nameWeight) are read later: only brought into cache here
+  if (d) {
+    if (hasName) want(K_NAME_KEY, qKeyH, 0)
+    if (hasKana) want(K_NAME_LOOSE, qLooseH, 0)
+  }
+  probeWanted(take)
 }
 
 /**
@@ -280,22 +347,25 @@ function gatherStrong(): void {
  */
 function gatherWeak(): void {
   if (!qDate) return
+  if (statsOn) unchecked(kstat[0] += 1)
+  nProbes = 0
   if (qSex) weakProbes(weakPart(qDate, qSex))
   else { weakProbes(weakPart(qDate, 1)); weakProbes(weakPart(qDate, 2)) }
+  probeWanted(nProbes)
 }
 
 function weakProbes(d: u32): void {
   if (hasName) {
     const k = scr(R_KEY)
     if (qKeyN > PFX_KEY_UNITS) {
-      probe(K_DATE_PFX_KEY, d, hStr(k, PFX_KEY_UNITS))
-      probe(K_DATE_SFX_KEY, d, hStr(k + (<usize>(qKeyN - PFX_KEY_UNITS) << 1), PFX_KEY_UNITS))
-    } else probe(K_DATE_PFX_KEY, d, hStr(k, qKeyN))
+      want(K_DATE_PFX_KEY, d, hStr(k, PFX_KEY_UNITS))
+      want(K_DATE_SFX_KEY, d, hStr(k + (<usize>(qKeyN - PFX_KEY_UNITS) << 1), PFX_KEY_UNITS))
+    } else want(K_DATE_PFX_KEY, d, hStr(k, qKeyN))
   }
   if (hasKana && qLooseN > PFX_LOOSE_UNITS) {
     const k = scr(R_LOOSE)
-    probe(K_DATE_PFX_LOOSE, d, hStr(k, PFX_LOOSE_UNITS))
-    probe(K_DATE_SFX_LOOSE, d, hStr(k + (<usize>(qLooseN - PFX_LOOSE_UNITS) << 1), PFX_LOOSE_UNITS))
+    want(K_DATE_PFX_LOOSE, d, hStr(k, PFX_LOOSE_UNITS))
+    want(K_DATE_SFX_LOOSE, d, hStr(k + (<usize>(qLooseN - PFX_LOOSE_UNITS) << 1), PFX_LOOSE_UNITS))
   }
 }
 
@@ -375,12 +445,18 @@ function nameWeight(): f64 {
   const l = lvName
   // Term frequency: u = (count + pseudo) / (rows + pseudoRows), both from params.
   if (l == N_EXACT || l == N_VARIANT || l == N_ALT) {
-    if (cntKey < 0) cntKey = blockLength(K_NAME_KEY, qKeyH, 0)
-    return par(P_NAME + l) - (Math.log2(<f64>cntKey + par(P_TF_MIN)) - par(P_LOG2N))
+    if (cntKey < 0) {
+      cntKey = blockLength(K_NAME_KEY, qKeyH, 0)
+      tfKeyBits = Math.log2(<f64>cntKey + par(P_TF_MIN)) - par(P_LOG2N)
+    }
+    return par(P_NAME + l) - tfKeyBits
   }
   if (l == N_KANA) {
-    if (cntLoose < 0) cntLoose = blockLength(K_NAME_LOOSE, qLooseH, 0)
-    return par(P_NAME + l) - (Math.log2(<f64>cntLoose + par(P_TF_MIN)) - par(P_LOG2N))
+    if (cntLoose < 0) {
+      cntLoose = blockLength(K_NAME_LOOSE, qLooseH, 0)
+      tfLooseBits = Math.log2(<f64>cntLoose + par(P_TF_MIN)) - par(P_LOG2N)
+    }
+    return par(P_NAME + l) - tfLooseBits
   }
   return par(P_NAME + l)
 }
@@ -434,6 +510,9 @@ export function score(r: i32): f64 {
 export const TOP_K: i32 = 16
 export const topRow = new StaticArray<i32>(TOP_K)
 export const topW = new StaticArray<f64>(TOP_K)
+/** Level code and the 5 field weights of each top candidate, captured when it was scored. */
+export const topLv = new StaticArray<i32>(TOP_K)
+export const topFW = new StaticArray<f64>(TOP_K * 5)
 export let nTop: i32 = 0
 /** Sum of 2^weight over every scored candidate (for the calibrated probability). */
 export let sumLR: f64 = 0
@@ -441,20 +520,37 @@ export let sumLR: f64 = 0
 /** Whether a scored candidate already agrees on name (exact/variant/kana/alt) and birth date. */
 let strongHit = false
 
+/** Candidates scored per window: their row records are read first, together (overlapping misses). */
+const TOUCH_WINDOW: i32 = 16
+
 function scoreFrom(first: i32): void {
-  for (let i = first; i < nCands; i++) {
-    const r = unchecked(cands[i])
-    if (u32At(colMeta, r) & M_DELETED) continue
-    const w = score(r)
-    if (lvName <= N_ALT && lvBirth == B_EXACT) strongHit = true
-    sumLR += Math.pow(2, w)
-    if (nTop == TOP_K && w <= unchecked(topW[TOP_K - 1])) continue
-    let j = nTop < TOP_K ? nTop++ : TOP_K - 1
-    while (j > 0 && unchecked(topW[j - 1]) < w) {
-      unchecked(topW[j] = topW[j - 1]); unchecked(topRow[j] = topRow[j - 1]); j--
-    }
-    unchecked(topW[j] = w); unchecked(topRow[j] = r)
+  for (let w0 = first; w0 < nCands; w0 += TOUCH_WINDOW) {
+    const w1 = min(w0 + TOUCH_WINDOW, nCands)
+    let acc: u32 = 0
+    for (let i = w0; i < w1; i++) { const r = unchecked(cands[i]); acc += u32At(colMeta, r) + u32At(colFormerLoose, r) }
+    sink += acc
+    for (let i = w0; i < w1; i++) scoreOne(unchecked(cands[i]))
   }
+}
+
+function scoreOne(r: i32): void {
+  if (u32At(colMeta, r) & M_DELETED) return
+  const w = score(r)
+  if (lvName <= N_ALT && lvBirth == B_EXACT) strongHit = true
+  sumLR += Math.pow(2, w)
+  if (nTop == TOP_K && w <= unchecked(topW[TOP_K - 1])) return
+  let j = nTop < TOP_K ? nTop++ : TOP_K - 1
+  while (j > 0 && unchecked(topW[j - 1]) < w) {
+    unchecked(topW[j] = topW[j - 1]); unchecked(topRow[j] = topRow[j - 1]); unchecked(topLv[j] = topLv[j - 1])
+    const f = j * 5
+    unchecked(topFW[f] = topFW[f - 5]); unchecked(topFW[f + 1] = topFW[f - 4]); unchecked(topFW[f + 2] = topFW[f - 3])
+    unchecked(topFW[f + 3] = topFW[f - 2]); unchecked(topFW[f + 4] = topFW[f - 1])
+    j--
+  }
+  unchecked(topW[j] = w); unchecked(topRow[j] = r); unchecked(topLv[j] = levelsCode())
+  const f = j * 5
+  unchecked(topFW[f] = wName); unchecked(topFW[f + 1] = wBirth); unchecked(topFW[f + 2] = wSex)
+  unchecked(topFW[f + 3] = wAddr); unchecked(topFW[f + 4] = wId)
 }
 
 /** Gathers and scores the candidates of the prepared query; fills topRow/topW, nTop, sumLR. */
