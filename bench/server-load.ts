@@ -61,12 +61,15 @@ async function main(): Promise<void> {
   } else {
     const interval = 1000 * a.perFrame / a.rate // ms between frames
     let next = t0
+    // sleep until the next scheduled send (a setImmediate loop would spin a whole core, which on a
+    // 2-core machine starves the server); frames due meanwhile go out together, and their latency
+    // still counts from their scheduled time
     const tick = () => {
       const now = performance.now()
       while (next <= now && next < end) { sendOne(next); next += interval }
-      if (next < end) setImmediate(tick)
+      if (next < end) setTimeout(tick, Math.max(0, next - performance.now()))
     }
-    setImmediate(tick)
+    setTimeout(tick, 0)
   }
   const guard = setTimeout(() => finish(), (a.seconds + 20) * 1000)
   await finished

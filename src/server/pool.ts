@@ -13,6 +13,9 @@
 // A worker that dies (crash, `terminate()`) answers nothing more: every frame it held is
 // rejected with WorkerFailed (the server answers those queries WORKER_FAILED), and a replacement
 // is started for the same version if the directory still holds it.
+//
+// Batching: each worker holds at most BATCHES_IN_FLIGHT messages; frames submitted meanwhile
+// gather and go together as one message and one matchBatch call when it answers one.
 import { Worker } from 'node:worker_threads'
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
@@ -44,9 +47,18 @@ interface W {
   queries: number
   clients: Set<number>
   dead: boolean
-  /** frames submitted in this event-loop turn, posted together on the next (one message) */
+  /** frames waiting to be posted together (one message, one matchBatch) */
   pending: WorkerJob[]
+  /** batches posted and not yet answered */
+  batches: number
 }
+
+/**
+ * Batches a worker holds at once. Below it a frame is posted at once (a lone frame waits for
+ * nothing); at it, frames gather and go as one batch when the worker answers one — under load
+ * batches grow by themselves, so port messages and WASM entries per query shrink.
+ */
+const BATCHES_IN_FLIGHT = 2
 
 /** Where the worker script is: next to this module in dist/ (tests import src/, so map to dist/). */
 function workerFile(): string {
@@ -134,11 +146,13 @@ export class PoolEngine {
 
   #spawn(): Promise<void> {
     const worker = this.#pool.spawn({ dir: this.#dir, version: this.version })
-    const w: W = { worker, ready: false, jobs: new Map(), queries: 0, clients: new Set(), dead: false, pending: [] }
+    const w: W = { worker, ready: false, jobs: new Map(), queries: 0, clients: new Set(), dead: false, pending: [], batches: 0 }
     this.#workers.push(w)
     return new Promise<void>((resolve, reject) => {
       worker.on('message', (m: MatchWorkerReply) => {
         if (m.t === 'done') {
+          w.batches--
+          if (w.pending.length) this.#post(w)
           for (const r of m.jobs) {
             const j = w.jobs.get(r.job)
             if (!j) continue
@@ -197,10 +211,8 @@ export class PoolEngine {
     w.queries += queries
     return new Promise<FrameReply>((resolve, reject) => {
       w.jobs.set(job, { resolve, reject, queries })
-      // frames arriving in the same event-loop turn go to the worker as one message and one
-      // matchBatch call: per-frame overhead (port messages, WASM entry) is what single-query
-      // frames cost most
-      if (w.pending.push({ job, uid: client.uid, bytes, adm, via }) === 1) setImmediate(() => this.#post(w))
+      w.pending.push({ job, uid: client.uid, bytes, adm, via })
+      if (w.batches < BATCHES_IN_FLIGHT) this.#post(w)
     })
   }
 
@@ -208,6 +220,7 @@ export class PoolEngine {
     const jobs = w.pending
     w.pending = []
     if (w.dead || !jobs.length) return
+    w.batches++
     w.worker.postMessage({ t: 'match', jobs } satisfies MatchWorkerRequest, jobs.map(j => j.bytes.buffer as ArrayBuffer))
   }
 
