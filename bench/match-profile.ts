@@ -4,7 +4,7 @@
 // (matchQueries), WasmMatcher.match (copy + core + reading outputs) and Engine.matchDetailed
 // (all of it, results built); then per blocking-key type the probes, hits and block lengths, and
 // the distribution of candidates examined. With copies > 1 the snapshot is replicated in memory
-// (bench/match-replica.ts). One thread; figures are CPU-bound wall time, so run it on a quiet machine.
+// (bench/match-replica.ts). One thread; figures are process CPU time (GC included) per query.
 import { Snapshot } from '../src/store/snapshot.js'
 import { Engine } from '../src/engine/engine.js'
 import { queryValues } from '../src/engine/codec.js'
@@ -52,13 +52,14 @@ function copyIn(vs: string[][]): number {
   return vs.length
 }
 
-/** µs per query of `fn` over every chunk, repeated for `seconds` (after one warm-up pass). */
+/** CPU µs per query of `fn` over every chunk, repeated for `seconds` (after one warm-up pass). */
 function perQuery(fn: (i: number) => number): number {
   for (let i = 0; i < chunks.length; i++) fn(i)
   let n = 0
-  const t = performance.now()
+  const t = performance.now(), c0 = process.cpuUsage()
   while (performance.now() - t < seconds * 1000) for (let i = 0; i < chunks.length; i++) n += fn(i)
-  return (performance.now() - t) * 1000 / n
+  const c = process.cpuUsage(c0)
+  return (c.user + c.system) / n
 }
 
 const rows: { step: string; 'µs/query': string }[] = []
