@@ -238,6 +238,11 @@ describe('index image', () => {
     ])
     for (const r of [a, b]) expect(JSON.parse(r.stdout).path).toBe(imagePath(d, built.version))
     expect(readdirSync(join(d, IMAGE_DIR))).toEqual([`${built.version}.img`])
+    const info = JSON.parse((await run(process.execPath, [bin, 'snapshot', 'info', d, '--json'])).stdout)
+    expect(info.version).toBe(built.version)
+    expect(info.image).toMatchObject({ path: imagePath(d, built.version), state: 'ok' })
+    const human = (await run(process.execPath, [bin, 'snapshot', 'info', d])).stdout
+    expect(human).toMatch(/index image\s+ok, \d+ MB/)
     const e = Engine.openDir(d)
     try {
       expect(e.loadInfo.from).toBe('image')
