@@ -342,8 +342,9 @@ function gatherStrong(): void {
 
 /**
  * Weak keys, probed only when the strong keys found nobody whose name and birth date agree:
- * the first and last units of the name key and of the reading, with the birth date (they catch a
- * typo anywhere and names registered without a space, but their blocks grow with the snapshot).
+ * the first and last units of the name key and of the reading, with the birth date and sex (they
+ * catch a typo anywhere and names registered without a space, but their blocks grow with the
+ * snapshot). The last-unit keys only for a query whose name / reading has no 氏/名 split.
  */
 function gatherWeak(): void {
   if (!qDate) return
@@ -359,13 +360,15 @@ function weakProbes(d: u32): void {
     const k = scr(R_KEY)
     if (qKeyN > PFX_KEY_UNITS) {
       want(K_DATE_PFX_KEY, d, hStr(k, PFX_KEY_UNITS))
-      want(K_DATE_SFX_KEY, d, hStr(k + (<usize>(qKeyN - PFX_KEY_UNITS) << 1), PFX_KEY_UNITS))
+      // the last unit only for a query without 氏/名 split or of 2 units: a split query's 氏 and 名
+      // are strong keys already, and the last-unit blocks (子, 郎, …) grow fastest with the snapshot
+      if (qKeySplit < 0 || qKeyN <= 2) want(K_DATE_SFX_KEY, d, hStr(k + (<usize>(qKeyN - PFX_KEY_UNITS) << 1), PFX_KEY_UNITS))
     } else want(K_DATE_PFX_KEY, d, hStr(k, qKeyN))
   }
   if (hasKana && qLooseN > PFX_LOOSE_UNITS) {
     const k = scr(R_LOOSE)
     want(K_DATE_PFX_LOOSE, d, hStr(k, PFX_LOOSE_UNITS))
-    want(K_DATE_SFX_LOOSE, d, hStr(k + (<usize>(qLooseN - PFX_LOOSE_UNITS) << 1), PFX_LOOSE_UNITS))
+    if (qLooseSplit < 0) want(K_DATE_SFX_LOOSE, d, hStr(k + (<usize>(qLooseN - PFX_LOOSE_UNITS) << 1), PFX_LOOSE_UNITS))
   }
 }
 

@@ -46,6 +46,22 @@ describe('candidate gathering', () => {
     expect(d!.examined).toBeLessThanOrEqual(N)
   })
 
+  it('weak keys: an unsplit name with a wrong first kanji is found through its last unit', () => {
+    const q = { name: '林三五郎', birth_date: '1990-06-15', sex: '1', address: '東京都千代田区霞が関1丁目7番43号' }
+    const [d] = engine.matchDetailed([q])
+    expect(d!.result.candidates[0]!.residentId).toBe(String(30000000001 + 42))
+    expect(d!.result.grade).toBe('probable')
+    expect(d!.examined).toBe(N)           // every row ends in 郎
+  })
+
+  it('weak keys: a split query does not probe the last unit (its 名 is a strong key already)', () => {
+    const q = { name: '林 三五郎', birth_date: '1990-06-15', sex: '1', address: '東京都千代田区霞が関1丁目7番43号' }
+    const [d] = engine.matchDetailed([q])
+    expect(d!.result.candidates[0]!.residentId).toBe(String(30000000001 + 42))
+    expect(d!.result.grade).toBe('probable')
+    expect(d!.examined).toBe(1)
+  })
+
   it('the candidate limit truncates: never confirmed or none', () => {
     const [d] = capped.matchDetailed([{ name: '森', name_kana: 'モリ', birth_date: '1990-06-15', sex: '1' }])
     expect(d!.examined).toBe(50)
