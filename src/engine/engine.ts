@@ -102,8 +102,8 @@ export class Engine {
         m = fresh; live = r.live; stats = r.stats
         info.from = 'image'; info.restoreMs = r.ms
       } catch (e) {
-        if (!(e instanceof ImageMissError)) throw e
-        info.imageMiss = e.reason
+        // whatever went wrong, the image is not used: rows are the truth
+        info.imageMiss = e instanceof ImageMissError ? e.reason : `error: ${(e as Error).message}`
       }
     }
     if (!m || !stats) {

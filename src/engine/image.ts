@@ -163,9 +163,17 @@ export function restoreImage(m: WasmMatcher, path: string, expect: { version: st
     if (h.layout !== c.IMAGE_LAYOUT.value) throw new ImageMissError('bad-state', 'layout')
     // Grow once to the image plus room for the first queries' scratch (visited marks), so the
     // stub allocator does not double the memory.
-    const want = h.heapTop + h.rows * 4 + (1 << 20)
-    const pages = Math.ceil(want / 65536) - c.memory.buffer.byteLength / 65536
-    if (pages > 0) c.memory.grow(pages)
+    const have = c.memory.buffer.byteLength / 65536
+    const want = Math.ceil((h.heapTop + h.rows * 4 + (1 << 20)) / 65536), need = Math.ceil((h.heapTop + 65536) / 65536)
+    try {
+      if (want > have) c.memory.grow(want - have)
+    } catch {
+      try {
+        if (need > have) c.memory.grow(need - have)
+      } catch {
+        throw new ImageMissError('bad-state', 'memory')
+      }
+    }
     if (c.imageReserve(h.heapTop) < h.heapTop) throw new ImageMissError('bad-state', 'reserve')
     const mem = c.memory.buffer
     let sum = 0
