@@ -69,7 +69,7 @@ async function main(): Promise<void> {
   const token = addClient(config, 'bench', 'basic')
   const sync = arg('audit-sync') !== 'off'
   config.audit.sync = sync
-  const audit = AuditLog.open(config.audit.path, { sync })
+  const audit = AuditLog.open(config.audit.path, { sync, indexThread: true })
   const server = await NayoseServer.start({ host, config, audit, port: 0, defaultMetrics: false })
   const qfile = join(dir, 'queries.json')
   writeFileSync(qfile, JSON.stringify(queries))

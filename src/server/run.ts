@@ -55,7 +55,7 @@ export async function runServer(o: RunOptions): Promise<void> {
   requireNative(loadUws().kind, o.allowFallback ?? cfg.allow_fallback ?? false)
   const snapshot = o.snapshot ?? cfg.snapshot
   if (!snapshot) throw new NayoseError('NO_SNAPSHOT', 'no snapshot: pass --snapshot DIR or set "snapshot" in the config file')
-  const audit = AuditLog.open(cfg.audit.path, { sync: cfg.audit.sync !== false })
+  const audit = AuditLog.open(cfg.audit.path, { sync: cfg.audit.sync !== false, indexThread: true })
   let host: MatchHost
   const workers = o.workers ?? cfg.workers ?? DEFAULT_WORKERS
   try { host = await openEngineHost(snapshot, workers, log) } catch (e) { await audit.close(); throw e }

@@ -15,7 +15,9 @@
 // CPU, more than the match); a watermark in `meta` says how far it got, and lookups also scan the
 // log past the watermark, so an entry is findable the moment its frame has committed — also by a
 // read-only reader (`nayose audit`) while the server runs, or after a crash.
-import { mkdirSync } from 'node:fs'
+import { existsSync, mkdirSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { Worker } from 'node:worker_threads'
 import { join } from 'node:path'
 import { randomInt } from 'node:crypto'
 import { asBinary, open, type Database, type RootDatabase } from 'lmdb'
@@ -77,6 +79,79 @@ export function packGroup(client: string, fields: string[], via: Disclosure['via
   return new Uint8Array(plain.pack({ c: client, f: fields, v: via, e: flat }))
 }
 
+/** The databases of an audit environment. */
+export interface AuditDbs {
+  env: RootDatabase
+  log: Database<LogRecord, LogKey>
+  byResident: Database<number, (string | number)[]>
+  pseudonyms: Database<string, string[]>
+  meta: Database<LogKey, string>
+}
+
+/** Opens the audit environment at `DIR/audit.mdb` (every thread must use the same flags). */
+export function openAuditDbs(dir: string, opts: { sync?: boolean; readOnly?: boolean } = {}): AuditDbs {
+  const env = open({
+    path: join(dir, 'audit.mdb'),
+    maxDbs: 8,
+    readOnly: opts.readOnly ?? false,
+    noSync: opts.sync === false,
+    // no write-map: a crash of the process must not be able to scribble on committed pages
+    useWritemap: false,
+  })
+  return {
+    env,
+    log: env.openDB<LogRecord, LogKey>({ name: 'log' }),
+    byResident: env.openDB<number, (string | number)[]>({ name: 'by_resident' }),
+    pseudonyms: env.openDB<string, string[]>({ name: 'pseudonyms' }),
+    meta: env.openDB<LogKey, string>({ name: 'meta' }),
+  }
+}
+
+/** Log records past the indexer's watermark. */
+function* tailOf(db: AuditDbs): Iterable<{ key: LogKey; value: LogRecord }> {
+  const wm = db.meta.get('indexed')
+  for (const e of db.log.getRange(wm ? { start: wm } : {})) {
+    if (wm && e.key[0] === wm[0] && e.key[1] === wm[1] && e.key[2] === wm[2]) continue
+    yield { key: e.key, value: asRecord(e.value)! }
+  }
+}
+
+/**
+ * One bounded indexing step (one write transaction of at most INDEX_STEP_ENTRIES disclosures);
+ * resolves true when more is left. `seen` holds pseudonyms already indexed (skips rewriting them).
+ */
+export async function indexStep(db: AuditDbs, seen: { set: Set<string> }): Promise<boolean> {
+  let more = false
+  await db.env.transaction(() => {
+    let last: LogKey | undefined, n = 0
+    for (const { key, value } of tailOf(db)) {
+      for (const grp of value.g) for (let i = 0; i < grp.e.length; i += 3) {
+        const rid = grp.e[i] as string, id = grp.e[i + 2] as string
+        db.byResident.put([rid, ...key], 0)
+        const k = grp.c + '\0' + id
+        if (!seen.set.has(k)) {
+          if (seen.set.size >= SEEN_MAX) seen.set = new Set()
+          seen.set.add(k)
+          db.pseudonyms.put([grp.c, id], rid)
+        }
+        n++
+      }
+      last = key
+      if (n >= INDEX_STEP_ENTRIES) { more = true; break }
+    }
+    if (last) db.meta.put('indexed', last)
+  })
+  return more
+}
+
+/** Where the indexer thread's script is: next to this module in dist/ (tests import src/). */
+function indexerFile(): string | undefined {
+  let url = new URL('./audit-indexer.js', import.meta.url)
+  if (import.meta.url.endsWith('.ts')) url = new URL(url.href.replace('/src/store/', '/dist/src/store/'))
+  const file = fileURLToPath(url)
+  return existsSync(file) ? file : undefined
+}
+
 const INDEX_STEP_ENTRIES = 4096 // disclosures indexed per step (one short write transaction each)
 const RECENT_MAX = 200_000
 const SEEN_MAX = 500_000
@@ -88,11 +163,14 @@ const SEEN_MAX = 500_000
  * audit.forResident('12345678901')  // [{at, client, qid, id, fields, via, resident_id}]
  */
 export class AuditLog {
+  readonly #db: AuditDbs
   readonly #env: RootDatabase
   readonly #log: Database<LogRecord, LogKey>
-  readonly #byResident: Database<number, (string | number)[]>
   readonly #pseudonyms: Database<string, string[]>
   readonly #meta: Database<LogKey, string>
+  #thread: Worker | undefined
+  #threadWaiters = new Map<number, () => void>()
+  #threadAsk = 0
   readonly #writer = randomInt(2 ** 31)
   readonly #readOnly: boolean
   #counter = 0
@@ -102,36 +180,60 @@ export class AuditLog {
   #recent = new Map<string, string>() // client \0 id → resident, until indexed
   #recentFlat: { client: string; flat: readonly (string | number | null)[] }[] = [] // recordFlat's, until indexed (scanned on lookup: no per-entry cost when recording)
   #recentFlatEntries = 0
-  #seen = new Set<string>()            // pseudonyms already indexed (skip rewriting them)
+  #seen = { set: new Set<string>() }  // pseudonyms already indexed (skip rewriting them)
   #timer: NodeJS.Timeout | undefined
   #indexing: Promise<void> | undefined
   #closed = false
 
-  private constructor(env: RootDatabase, readOnly: boolean) {
-    this.#env = env
+  private constructor(db: AuditDbs, readOnly: boolean, dir: string, opts: { sync?: boolean; indexThread?: boolean }) {
+    this.#db = db
+    this.#env = db.env
     this.#readOnly = readOnly
-    this.#log = env.openDB<LogRecord, LogKey>({ name: 'log' })
-    this.#byResident = env.openDB<number, (string | number)[]>({ name: 'by_resident' })
-    this.#pseudonyms = env.openDB<string, string[]>({ name: 'pseudonyms' })
-    this.#meta = env.openDB<LogKey, string>({ name: 'meta' })
-    if (!readOnly) {
+    this.#log = db.log
+    this.#pseudonyms = db.pseudonyms
+    this.#meta = db.meta
+    if (readOnly) return
+    const file = opts.indexThread ? indexerFile() : undefined
+    if (file) {
+      // the indexer's per-disclosure puts run on a thread of their own, not the caller's
+      const thread = new Worker(file, { workerData: { dir, sync: opts.sync !== false } })
+      this.#thread = thread
+      thread.unref()
+      thread.on('message', (m: { t: 'indexed'; ask?: number }) => {
+        // caught up: everything committed then is indexed, and a client only learns an id after
+        // its frame committed, so the recent lists can start over
+        this.#clearRecent()
+        if (m.ask !== undefined) { this.#threadWaiters.get(m.ask)?.(); this.#threadWaiters.delete(m.ask) }
+      })
+      thread.on('error', () => {
+        // fall back to indexing on this thread
+        this.#thread = undefined
+        for (const w of this.#threadWaiters.values()) w()
+        this.#threadWaiters.clear()
+        this.#timer = setInterval(() => { void this.indexNow() }, 1000)
+        this.#timer.unref()
+      })
+    } else {
       this.#timer = setInterval(() => { void this.indexNow() }, 1000)
       this.#timer.unref()
     }
   }
 
   /** Opens (creating if needed) the audit environment in folder `dir`. */
-  static open(dir: string, opts: { sync?: boolean; readOnly?: boolean } = {}): AuditLog {
+  static open(dir: string, opts: {
+    sync?: boolean
+    readOnly?: boolean
+    /** index `by_resident`/`pseudonyms` on a worker thread (the server: keeps it off the uWS thread) */
+    indexThread?: boolean
+  } = {}): AuditLog {
     if (!opts.readOnly) mkdirSync(dir, { recursive: true })
-    const env = open({
-      path: join(dir, 'audit.mdb'),
-      maxDbs: 8,
-      readOnly: opts.readOnly ?? false,
-      noSync: opts.sync === false,
-      // no write-map: a crash of the process must not be able to scribble on committed pages
-      useWritemap: false,
-    })
-    return new AuditLog(env, opts.readOnly ?? false)
+    return new AuditLog(openAuditDbs(dir, opts), opts.readOnly ?? false, dir, opts)
+  }
+
+  #clearRecent(): void {
+    this.#recent.clear()
+    this.#recentFlat = []
+    this.#recentFlatEntries = 0
   }
 
   /**
@@ -213,7 +315,7 @@ export class AuditLog {
         out.push(e)
       }
     }
-    for (const k of this.#byResident.getKeys({ start: [residentId], end: [residentId, Infinity] })) {
+    for (const k of this.#db.byResident.getKeys({ start: [residentId], end: [residentId, Infinity] })) {
       const key = k.slice(1) as LogKey
       const id = key.join(':')
       if (seen.has(id)) continue
@@ -244,42 +346,25 @@ export class AuditLog {
   }
 
   /** Log records past the indexer's watermark. */
-  *#tail(): Iterable<{ key: LogKey; value: LogRecord }> {
-    const wm = this.#meta.get('indexed')
-    for (const e of this.#log.getRange(wm ? { start: wm } : {})) {
-      if (wm && e.key[0] === wm[0] && e.key[1] === wm[1] && e.key[2] === wm[2]) continue
-      yield { key: e.key, value: asRecord(e.value)! }
-    }
+  #tail(): Iterable<{ key: LogKey; value: LogRecord }> {
+    return tailOf(this.#db)
   }
 
   /** Indexes log records past the watermark, in bounded steps; resolves when caught up. */
   indexNow(): Promise<void> {
     if (this.#readOnly || this.#closed) return Promise.resolve()
+    const thread = this.#thread
+    if (thread) {
+      const ask = ++this.#threadAsk
+      return new Promise<void>(resolve => {
+        this.#threadWaiters.set(ask, resolve)
+        thread.postMessage({ t: 'index', ask })
+      })
+    }
     if (this.#indexing) return this.#indexing
     const step = async (): Promise<void> => {
-      let more = false
-      await this.#env.transaction(() => {
-        let last: LogKey | undefined, n = 0
-        for (const { key, value } of this.#tail()) {
-          for (const grp of value.g) for (let i = 0; i < grp.e.length; i += 3) {
-            const rid = grp.e[i] as string, id = grp.e[i + 2] as string
-            this.#byResident.put([rid, ...key], 0)
-            const k = grp.c + '\0' + id
-            if (!this.#seen.has(k)) {
-              if (this.#seen.size >= SEEN_MAX) this.#seen = new Set()
-              this.#seen.add(k)
-              this.#pseudonyms.put([grp.c, id], rid)
-            }
-            n++
-          }
-          last = key
-          if (n >= INDEX_STEP_ENTRIES) { more = true; break }
-        }
-        if (last) this.#meta.put('indexed', last)
-      })
-      // caught up: everything committed is indexed, and a client only learns an id after its
-      // frame committed, so the recent map can start over
-      if (!more) { this.#recent.clear(); this.#recentFlat = []; this.#recentFlatEntries = 0 }
+      const more = await indexStep(this.#db, this.#seen)
+      if (!more) this.#clearRecent()
       if (more && !this.#closed) { await new Promise(r => setImmediate(r)); return step() }
     }
     this.#indexing = step().finally(() => { this.#indexing = undefined })
@@ -299,6 +384,11 @@ export class AuditLog {
     await this.#lastCommit.catch(() => undefined)
     await this.indexNow().catch(() => undefined)
     this.#closed = true
+    const thread = this.#thread
+    if (thread) {
+      this.#thread = undefined
+      await new Promise<void>(resolve => { thread.once('exit', () => resolve()); thread.postMessage({ t: 'close' }) })
+    }
     await this.#env.close()
   }
 }

@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { AuditLog, packGroup } from '../../src/store/audit.js'
+import { AuditLog, openAuditDbs, packGroup } from '../../src/store/audit.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'nayose-audit-packed-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -40,5 +40,24 @@ describe('audit log: packed groups', () => {
     const b = AuditLog.open(dir)
     check(b)
     await b.close()
+  })
+
+  it('indexes on its own thread when asked to (the server does): index written, entries found, close waits for it', async () => {
+    const d2 = mkdtempSync(join(tmpdir(), 'nayose-audit-thread-'))
+    try {
+      const a = AuditLog.open(d2, { sync: false, indexThread: true })
+      const flat = ['44444444444', 'q', 'EEEEEEEEEEEEEEEEEEEEEE', '55555555555', 'r', 'FFFFFFFFFFFFFFFFFFFFFF']
+      await a.recordFlat('t', ['status'], 'ws', flat, packGroup('t', ['status'], 'ws', flat))
+      await a.indexNow()
+      expect(a.forResident('55555555555').map(e => e.id)).toEqual(['FFFFFFFFFFFFFFFFFFFFFF'])
+      expect(a.resolvePseudonym('t', 'EEEEEEEEEEEEEEEEEEEEEE')).toBe('44444444444')
+      await a.close()
+      // the indexes were written by the thread (read here with the same flags, after close)
+      const db = openAuditDbs(d2, { sync: false })
+      expect(db.byResident.getKeysCount()).toBe(2)
+      expect(db.pseudonyms.get(['t', 'FFFFFFFFFFFFFFFFFFFFFF'])).toBe('55555555555')
+      expect(db.meta.get('indexed')).toBeDefined()
+      await db.env.close()
+    } finally { rmSync(d2, { recursive: true, force: true }) }
   })
 })
