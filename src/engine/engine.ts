@@ -13,7 +13,7 @@ import type { EngineCandidate, EngineResult, Query, ResidentRecord } from './typ
 import { WasmMatcher, queryValues, QUERY_FIELDS, type RawAnswer } from './codec.js'
 import { resolveParams, weightTable, type DeepPartial, type MatchParams, type SnapshotStats } from './params.js'
 import { agreementOfCode, grade, levelsOf } from './grade.js'
-import { ImageMissError, imagePath, restoreImage, saveImage } from './image.js'
+import { ImageMissError, imagePath, restoreImage, saveImage, saveImageAsync } from './image.js'
 
 export interface EngineOptions {
   params?: DeepPartial<MatchParams>
@@ -75,6 +75,12 @@ export class Engine {
   readonly loadSeconds: number
   /** Where the index came from and what the load cost (bench, `snapshot info`, tests). */
   readonly loadInfo: LoadInfo
+  /**
+   * The index image written after a load from rows: resolves to its path when written (in the
+   * background in `auto` mode: the engine serves meanwhile), undefined when none was (image
+   * restored, mode `read`/`off`, encrypted, or a write error — see loadInfo.imageError).
+   */
+  readonly imageWrite: Promise<string | undefined> = Promise.resolve(undefined)
   #matcher: WasmMatcher
   #size = { rows: 0, live: 0, postings: 0 }
   #source: RowSource
@@ -126,14 +132,27 @@ export class Engine {
         sexExact: m.collisionRate(6),
       }
       info.statsMs = performance.now() - ts
-      if (dir && mode !== 'off' && mode !== 'read') {
+      const meta = { version: this.version, rows: m.rows, live, postings: m.postings, stats }
+      const failed = (e: unknown) => {
+        info.imageError = (e as Error).message
+        process.emitWarning(`index image for ${this.version} not written: ${(e as Error).message}`, { code: 'NAYOSE_IMAGE' })
+        return undefined
+      }
+      if (dir && mode === 'rebuild') {
+        // the operator's tools wait for the file
         try {
-          const w = saveImage(m, dir, { version: this.version, rows: m.rows, live, postings: m.postings, stats })
+          const w = saveImage(m, dir, meta)
           info.imageWritten = w.path; info.writeMs = w.ms
         } catch (e) {
-          info.imageError = (e as Error).message
-          process.emitWarning(`index image for ${this.version} not written: ${(e as Error).message}`, { code: 'NAYOSE_IMAGE' })
+          failed(e)
         }
+        this.imageWrite = Promise.resolve(info.imageWritten)
+      } else if (dir && mode === 'auto') {
+        // serving starts now; the image is written in the background (saveImageAsync)
+        this.imageWrite = saveImageAsync(m, dir, meta).then((w) => {
+          info.imageWritten = w.path; info.writeMs = w.ms
+          return w.path
+        }, failed)
       }
     }
     this.#matcher = m

@@ -22,6 +22,7 @@
  */
 import { closeSync, fsyncSync, fstatSync, mkdirSync, openSync, readdirSync, readSync, renameSync, rmSync, statSync, unlinkSync, writeSync, readFileSync } from 'node:fs'
 import { createHash, randomBytes } from 'node:crypto'
+import * as fsp from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { threadId } from 'node:worker_threads'
@@ -208,6 +209,7 @@ export function saveImage(m: WasmMatcher, dir: string, meta: ImageMeta): { path:
   const mem = c.memory.buffer
   const folder = join(dir, IMAGE_DIR)
   mkdirSync(folder, { recursive: true })
+  pruneStaleTemps(dir)
   const path = imagePath(dir, meta.version)
   const tmp = `${path}.tmp-${process.pid}-${threadId}-${randomBytes(4).toString('hex')}`
   const fd = openSync(tmp, 'wx', 0o600)
@@ -219,18 +221,7 @@ export function saveImage(m: WasmMatcher, dir: string, meta: ImageMeta): { path:
       sum = c.imageChecksum(at, view.length, sum) >>> 0
       writeFully(fd, view, PAYLOAD_OFFSET + at)
     }
-    const h: Header = {
-      format: IMAGE_FORMAT, layout: c.IMAGE_LAYOUT.value, wasm: wasmDigest(), ...meta, heapTop, state,
-      payload: { offset: PAYLOAD_OFFSET, bytes: heapTop, checksum: sum }, createdAt: new Date().toISOString(),
-    }
-    const json = Buffer.from(JSON.stringify(h), 'utf8')
-    if (json.length > PAYLOAD_OFFSET - FIXED) throw new Error('image header too large')
-    const fixed = Buffer.alloc(FIXED)
-    fixed.write(MAGIC, 0, 'latin1')
-    fixed.writeUInt32LE(IMAGE_FORMAT, 8)
-    fixed.writeUInt32LE(json.length, 12)
-    fixed.writeUInt32LE(crc32(json), 16)
-    fixed.writeUInt32LE(PAYLOAD_OFFSET, 20)
+    const { fixed, json } = headerBytes(c, meta, heapTop, state, sum)
     writeFully(fd, fixed, 0)
     writeFully(fd, json, FIXED)
     fsyncSync(fd)
@@ -247,6 +238,75 @@ export function saveImage(m: WasmMatcher, dir: string, meta: ImageMeta): { path:
     const dfd = openSync(folder, 'r')
     try { fsyncSync(dfd) } finally { closeSync(dfd) }
   } catch { /* directory fsync is best effort (not supported everywhere) */ }
+  return { path, bytes: PAYLOAD_OFFSET + heapTop, ms: performance.now() - t0 }
+}
+
+/** The fixed part and the JSON of a header. */
+function headerBytes(c: WasmMatcher['core'], meta: ImageMeta, heapTop: number, state: number[], sum: number): { fixed: Buffer; json: Buffer } {
+  const h: Header = {
+    format: IMAGE_FORMAT, layout: c.IMAGE_LAYOUT.value, wasm: wasmDigest(), ...meta, heapTop, state,
+    payload: { offset: PAYLOAD_OFFSET, bytes: heapTop, checksum: sum }, createdAt: new Date().toISOString(),
+  }
+  const json = Buffer.from(JSON.stringify(h), 'utf8')
+  if (json.length > PAYLOAD_OFFSET - FIXED) throw new Error('image header too large')
+  const fixed = Buffer.alloc(FIXED)
+  fixed.write(MAGIC, 0, 'latin1')
+  fixed.writeUInt32LE(IMAGE_FORMAT, 8)
+  fixed.writeUInt32LE(json.length, 12)
+  fixed.writeUInt32LE(crc32(json), 16)
+  fixed.writeUInt32LE(PAYLOAD_OFFSET, 20)
+  return { fixed, json }
+}
+
+/**
+ * As saveImage, without blocking: the state and heap top are taken now (call before any query);
+ * then each 4 MiB chunk is copied and checksummed in one synchronous step and written
+ * asynchronously, so queries may run meanwhile. They only touch scratch (static query buffers,
+ * allocations above the heap top), which a restore never reads before rewriting; each chunk's
+ * bytes and its checksum are the same copy, so the file always verifies.
+ */
+export async function saveImageAsync(m: WasmMatcher, dir: string, meta: ImageMeta): Promise<{ path: string; bytes: number; ms: number }> {
+  const t0 = performance.now()
+  const c = m.core
+  const n = c.imageSaveState() as number
+  const state = Array.from(new Float64Array(c.memory.buffer, c.imageStatePtr(), n))
+  const heapTop = c.imageHeapTop() as number
+  const folder = join(dir, IMAGE_DIR)
+  const path = imagePath(dir, meta.version)
+  const tmp = `${path}.tmp-${process.pid}-${threadId}-${randomBytes(4).toString('hex')}`
+  const chunks: Buffer[] = []
+  let sum = 0
+  // the first chunk is taken synchronously, before the caller can run a query
+  const take = (at: number): Buffer => {
+    const len = Math.min(CHUNK, heapTop - at)
+    const b = Buffer.from(new Uint8Array(c.memory.buffer, at, len))   // a copy
+    sum = c.imageChecksum(at, len, sum) >>> 0
+    return b
+  }
+  if (heapTop > 0) chunks.push(take(0))
+  await fsp.mkdir(folder, { recursive: true })
+  pruneStaleTemps(dir)
+  const fh = await fsp.open(tmp, 'wx', 0o600)
+  let ok = false
+  try {
+    for (let at = 0; at < heapTop; at += CHUNK) {
+      const b = at === 0 ? chunks.pop()! : take(at)
+      let done = 0
+      while (done < b.length) done += (await fh.write(b, done, b.length - done, PAYLOAD_OFFSET + at + done)).bytesWritten
+    }
+    const { fixed, json } = headerBytes(c, meta, heapTop, state, sum)
+    await fh.write(fixed, 0, fixed.length, 0)
+    await fh.write(json, 0, json.length, FIXED)
+    await fh.sync()
+    await fh.close()
+    await fsp.rename(tmp, path)
+    ok = true
+  } finally {
+    if (!ok) {
+      await fh.close().catch(() => {})
+      await fsp.rm(tmp, { force: true })
+    }
+  }
   return { path, bytes: PAYLOAD_OFFSET + heapTop, ms: performance.now() - t0 }
 }
 
@@ -276,6 +336,25 @@ export function pruneImages(dir: string, keep: readonly string[], tmpAgeMs = 10 
     } catch { /* gone meanwhile, or not ours to delete */ }
   }
   return removed
+}
+
+/** Deletes temp files of writers older than `tmpAgeMs` (a crashed or terminated writer's). */
+export function pruneStaleTemps(dir: string, tmpAgeMs = 10 * 60_000): void {
+  const folder = join(dir, IMAGE_DIR)
+  let names: string[]
+  try {
+    names = readdirSync(folder)
+  } catch {
+    return
+  }
+  const now = Date.now()
+  for (const name of names) {
+    if (!name.includes(`${IMAGE_SUFFIX}.tmp-`)) continue
+    const p = join(folder, name)
+    try {
+      if (now - statSync(p).mtimeMs >= tmpAgeMs) unlinkSync(p)
+    } catch { /* gone meanwhile */ }
+  }
 }
 
 /** What `snapshot info` shows about the image of `version` (never throws). */

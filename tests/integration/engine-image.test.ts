@@ -2,7 +2,7 @@
 // image answers exactly like one built from rows, and a stale, foreign or damaged image is never
 // trusted (the engine rebuilds from rows and rewrites it). Real LMDB, real WASM, generated data.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { copyFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs'
+import { copyFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, utimesSync, writeFileSync } from 'node:fs'
 import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import { tmpdir } from 'node:os'
@@ -140,7 +140,7 @@ describe('index image', () => {
   })
 
   const rebuilds = (name: string, damage: (path: string) => void, reason: string) => {
-    it(`${name} → rebuilt from rows (${reason}), same answers, image rewritten`, () => {
+    it(`${name} → rebuilt from rows (${reason}), same answers, image rewritten`, async () => {
       const d = copy(name.replace(/\W+/g, '-'))
       const p = imagePath(d, built.version)
       damage(p)
@@ -148,6 +148,9 @@ describe('index image', () => {
       try {
         expect(e.loadInfo.from).toBe('rows')
         expect(e.loadInfo.imageMiss).toBe(reason)
+        // queries run while the image is written in the background (they only touch scratch)
+        expect(answers(e)).toEqual(fromRows)
+        expect(await e.imageWrite).toBe(p)
         expect(e.loadInfo.imageWritten).toBe(p)
         expect(answers(e)).toEqual(fromRows)
       } finally {
@@ -206,6 +209,18 @@ describe('index image', () => {
     const re = Engine.openDir(d, { image: 'rebuild' })
     expect(re.loadInfo).toMatchObject({ from: 'rows', imageWritten: p })
     re.close()
+  }, 60_000)
+
+  it('a writer removes temp files that crashed or terminated writers left (older than 10 minutes)', () => {
+    const d = copy('temps')
+    const old = join(d, IMAGE_DIR, `${built.version}.img.tmp-1-0-deadbeef`), young = join(d, IMAGE_DIR, `${built.version}.img.tmp-2-0-cafebabe`)
+    writeFileSync(old, 'partial'); writeFileSync(young, 'in progress')
+    const past = new Date(Date.now() - 11 * 60_000)
+    utimesSync(old, past, past)
+    const e = Engine.openDir(d, { image: 'rebuild' })
+    e.close()
+    expect(existsSync(old)).toBe(false)
+    expect(existsSync(young)).toBe(true)
   }, 60_000)
 
   it('snapshot delta writes the new version\'s image and deletes the old one', async () => {
