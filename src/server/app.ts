@@ -14,7 +14,7 @@ import { limitsOf, type ClientEntry, type Limits, type ServerConfig } from './co
 import { ServerMetrics } from './metrics.js'
 import {
   ProtocolError, WireCode, checkMessage, decodeMessage, errorFrame, errorResult,
-  isMap, packr, qidOf, unpackr, type WireResult,
+  isMap, packr, peekMatch, qidOf, unpackr, type WireResult,
 } from './protocol.js'
 import { answerFrame, withoutDisclosures, type Admission, type FlatDisclosures } from './answer.js'
 import type { PoolClient, WorkerFailed } from './pool.js'
@@ -71,6 +71,13 @@ const MSGPACK = 'application/msgpack'
 const RAW_ID = /^\d{11}$/
 const EMPTY = new Uint8Array(0)
 let nextClientUid = 1
+
+/** The queries of a frame: as decoded, or decoded now from its bytes (a peeked frame). */
+function queriesOf(raw: unknown[] | undefined, bytes: Uint8Array): unknown[] {
+  if (raw) return raw
+  const m = unpackr.unpack(bytes) as { q?: unknown }
+  return Array.isArray(m?.q) ? m.q : []
+}
 
 function countCodes(results: WireResult[]): Record<string, number> {
   const codes: Record<string, number> = {}
@@ -245,6 +252,12 @@ export class NayoseServer {
   #onMessage(ws: WebSocket<Conn>, data: ArrayBuffer, isBinary: boolean): void {
     const c = ws.getUserData()
     const t0 = performance.now()
+    if (c.client && isBinary && data.byteLength <= this.#limits.max_payload_bytes && this.#host.engine.submit) {
+      // a match frame for a match worker is admitted from its shape alone; the worker decodes it
+      const bytes = new Uint8Array(data.slice(0))
+      const n = peekMatch(bytes)
+      if (n !== undefined) return this.#match(c, undefined, n, t0, () => bytes)
+    }
     let msg
     try {
       // decode now: `data` is gone after return
@@ -265,7 +278,11 @@ export class NayoseServer {
       return
     }
     switch (msg.t) {
-      case 'match': return this.#match(c, msg.q, t0, data)
+      case 'match': {
+        // copied only if a match worker takes it (uWS reuses `data` after return)
+        let copy: Uint8Array | undefined
+        return this.#match(c, msg.q, msg.q.length, t0, () => copy ??= new Uint8Array(data.slice(0)))
+      }
       case 'subscribe': return this.#subscribe(c, msg.ids, true)
       case 'unsubscribe': return this.#subscribe(c, msg.ids, false)
       case 'auth': this.#enqueue(c, errorFrame(WireCode.BAD_MESSAGE, 'already authenticated'), true); return
@@ -321,9 +338,8 @@ export class NayoseServer {
    * fails every disclosing result becomes AUDIT_FAILED, if the worker dies every admitted query
    * is answered WORKER_FAILED.
    */
-  #answer(cl: ClientCtx, raw: unknown[], room: number, via: 'ws' | 'http', frame: () => Uint8Array): { admitted: number; done: Promise<{ bytes: Uint8Array; auditFailed: boolean }> } {
+  #answer(cl: ClientCtx, raw: unknown[] | undefined, n: number, room: number, via: 'ws' | 'http', frame: () => Uint8Array): { admitted: number; done: Promise<{ bytes: Uint8Array; auditFailed: boolean }> } {
     const L = this.#limits
-    const n = raw.length
     const engine = this.#host.engine // once per batch: the whole batch runs on one version
     const cap = this.#draining ? 0 : Math.min(n, L.max_queries_per_frame, Math.max(0, room))
     const admitted = this.#takeTokens(cl, cap)
@@ -351,7 +367,7 @@ export class NayoseServer {
         // the worker died (or none is left): every admitted query still gets its one answer
         this.log.error({ client: cl.name, code: (err as WorkerFailed).code, err: err.name }, 'match worker lost a frame: answering WORKER_FAILED')
         const version = engine.version
-        const results = raw.map((q, i) => errorResult(qidOf(q), version,
+        const results = queriesOf(raw, frame()).map((q, i) => errorResult(qidOf(q), version,
           i < admitted ? WireCode.WORKER_FAILED : i < cap ? WireCode.RATE_LIMITED : adm.rest.code,
           i < admitted ? 'the match worker failed; retry' : i < cap ? adm.rateMessage : adm.rest.message))
         this.#count({ error: n }, countCodes(results), via)
@@ -359,7 +375,7 @@ export class NayoseServer {
       })
       return { admitted, done }
     }
-    const a = answerFrame(engine, cl, raw, adm, e => {
+    const a = answerFrame(engine, cl, queriesOf(raw, frame()), adm, e => {
       this.log.error({ err: e.name, code: (e as NayoseError).code }, 'engine failed on a batch; retrying its queries one by one')
     })
     this.#count(a.grades, a.codes, via)
@@ -372,10 +388,10 @@ export class NayoseServer {
     for (const c in codes) this.metrics.errors.inc({ code: c }, codes[c])
   }
 
-  #match(c: Conn, raw: unknown[], t0: number, data: ArrayBuffer): void {
+  /** `raw`: the decoded queries, or undefined when only peeked (then `frame()` holds them). */
+  #match(c: Conn, raw: unknown[] | undefined, n: number, t0: number, frame: () => Uint8Array): void {
     const cl = c.client!
-    // the frame goes to a match worker as is: copy it now (uWS reuses `data` after return)
-    const { admitted, done } = this.#answer(cl, raw, this.#limits.max_in_flight - c.inFlight, 'ws', () => new Uint8Array(data.slice(0)))
+    const { admitted, done } = this.#answer(cl, raw, n, this.#limits.max_in_flight - c.inFlight, 'ws', frame)
     c.inFlight += admitted
     const slot = this.#enqueue(c, EMPTY, false)
     done.then(({ bytes }) => {
@@ -387,7 +403,7 @@ export class NayoseServer {
       // not reached (done handles its failures); still answer rather than stall the connection
       this.log.error({ conn: c.id, err: (err as Error).name }, 'internal error answering a frame')
       c.inFlight -= admitted
-      this.#fill(c, slot, packr.pack({ t: 'result', r: raw.map(q => errorResult(qidOf(q), '', WireCode.INTERNAL, 'internal error')) }))
+      this.#fill(c, slot, packr.pack({ t: 'result', r: queriesOf(raw, frame()).map(q => errorResult(qidOf(q), '', WireCode.INTERNAL, 'internal error')) }))
       this.#flushCorked(c)
     })
   }
@@ -576,7 +592,7 @@ export class NayoseServer {
       try { m = checkMessage(msg) } catch (e) { return reply('400 Bad Request', { t: 'error', code: (e as ProtocolError).code, message: (e as Error).message }) }
       if (m.t !== 'match') return reply('400 Bad Request', { t: 'error', code: WireCode.UNKNOWN_TYPE, message: 'POST /match takes {q: [...]}' })
       const q = m.q
-      const { admitted, done } = this.#answer(cl, q, this.#limits.max_in_flight - this.#httpInFlight, 'http', () => new Uint8Array(packr.pack({ q })))
+      const { admitted, done } = this.#answer(cl, q, q.length, this.#limits.max_in_flight - this.#httpInFlight, 'http', () => new Uint8Array(packr.pack({ q })))
       this.#httpInFlight += admitted
       done.then(({ bytes, auditFailed }) => {
         this.#httpInFlight -= admitted

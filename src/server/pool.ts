@@ -221,7 +221,9 @@ export class PoolEngine {
     w.pending = []
     if (w.dead || !jobs.length) return
     w.batches++
-    w.worker.postMessage({ t: 'match', jobs } satisfies MatchWorkerRequest, jobs.map(j => j.bytes.buffer as ArrayBuffer))
+    // copied, not transferred: the uWS thread keeps each frame to answer its queries by qid if
+    // the worker dies
+    w.worker.postMessage({ t: 'match', jobs } satisfies MatchWorkerRequest)
   }
 
   /** Synchronous matching is not available here: the server uses `submit`. */

@@ -138,3 +138,84 @@ export function errorResult(qid: string | number | undefined, snapshot: string, 
 export function errorFrame(code: string, message: string, qid?: string | number): Uint8Array {
   return packr.pack(qid === undefined ? { t: 'error', code, message } : { t: 'error', code, message, qid })
 }
+
+/**
+ * Without decoding it: if `b` is exactly one msgpack map whose `t` is "match" and whose `q` is
+ * an array (the shape checkMessage accepts), the number of queries in `q`; otherwise undefined
+ * (then decode it the ordinary way, which also reports what is wrong). The server uses this to
+ * admit a frame that a match worker will decode, so the frame is decoded once, not twice.
+ * Extension types anywhere make it answer undefined (msgpackr gives some of them meaning).
+ */
+export function peekMatch(b: Uint8Array): number | undefined {
+  let p = 0
+  const n = b.length
+  const u8 = () => (p < n ? b[p++] : -1)
+  const be = (k: number) => { if (p + k > n) return -1; let v = 0; for (let i = 0; i < k; i++) v = v * 256 + b[p++]; return v }
+  /** Skips one value; false if malformed, truncated, an extension, or nested deeper than 32. */
+  const skip = (depth: number): boolean => {
+    if (depth > 32) return false
+    const x = u8()
+    if (x < 0) return false
+    if (x <= 0x7f || x >= 0xe0 || x === 0xc0 || x === 0xc2 || x === 0xc3) return true
+    let len = -2, kids = 0 // len: byte length of a str/bin/number (-1: truncated); kids: values inside
+    if (x >= 0xa0 && x <= 0xbf) len = x & 31
+    else if (x >= 0x90 && x <= 0x9f) kids = x & 15
+    else if (x >= 0x80 && x <= 0x8f) kids = 2 * (x & 15)
+    else switch (x) {
+      case 0xcc: case 0xd0: len = 1; break
+      case 0xcd: case 0xd1: len = 2; break
+      case 0xca: case 0xce: case 0xd2: len = 4; break
+      case 0xcb: case 0xcf: case 0xd3: len = 8; break
+      case 0xc4: case 0xd9: len = be(1); break
+      case 0xc5: case 0xda: len = be(2); break
+      case 0xc6: case 0xdb: len = be(4); break
+      case 0xdc: kids = be(2); break
+      case 0xdd: kids = be(4); break
+      case 0xde: kids = 2 * be(2); break
+      case 0xdf: kids = 2 * be(4); break
+      default: return false // 0xc1 (never used) and the extension types
+    }
+    if (kids < 0 || len === -1) return false
+    if (len >= 0) { if (p + len > n) return false; p += len; return true }
+    for (let i = 0; i < kids; i++) if (!skip(depth + 1)) return false
+    return true
+  }
+  /** A string key or value: its [start, end) bytes, or undefined. */
+  const str = (): [number, number] | undefined => {
+    const x = u8()
+    let len = -1
+    if (x >= 0xa0 && x <= 0xbf) len = x & 31
+    else if (x === 0xd9) len = be(1)
+    else if (x === 0xda) len = be(2)
+    else if (x === 0xdb) len = be(4)
+    if (len < 0 || p + len > n) return undefined
+    p += len
+    return [p - len, p]
+  }
+  const is = (s: [number, number], c: number) => s[1] - s[0] === 1 && b[s[0]] === c
+  const head = u8()
+  let entries = -1
+  if (head >= 0x80 && head <= 0x8f) entries = head & 15
+  else if (head === 0xde) entries = be(2)
+  else if (head === 0xdf) entries = be(4)
+  if (entries < 0) return undefined
+  let match = false, queries: number | undefined
+  for (let e = 0; e < entries; e++) {
+    const k = str()
+    if (!k) return undefined
+    if (is(k, 0x74)) { // t
+      const at = p
+      const v = str()
+      if (!v) { p = at; if (!skip(1)) return undefined; match = false; continue }
+      match = v[1] - v[0] === 5 && b[v[0]] === 0x6d && b[v[0] + 1] === 0x61 && b[v[0] + 2] === 0x74 && b[v[0] + 3] === 0x63 && b[v[0] + 4] === 0x68 // "match"
+    } else if (is(k, 0x71)) { // q
+      const x = b[p]
+      let len = -1
+      if (x >= 0x90 && x <= 0x9f) { len = x & 15; p++ } else if (x === 0xdc) { p++; len = be(2) } else if (x === 0xdd) { p++; len = be(4) }
+      if (len < 0) { if (!skip(1)) return undefined; queries = undefined; continue }
+      for (let i = 0; i < len; i++) if (!skip(2)) return undefined
+      queries = len
+    } else if (!skip(1)) return undefined
+  }
+  return p === n && match && queries !== undefined ? queries : undefined
+}
