@@ -6,6 +6,7 @@
  * const r = engine.match({ name: '山田 太郎', birth_date: 'S45.3.2', sex: '男', address: '東京都…' })
  * r.grade // 'confirmed' | 'probable' | 'ambiguous' | 'none' | 'error'
  */
+import { checkNormalizer } from '../normalize/fingerprint.js'
 import { Snapshot } from '../store/snapshot.js'
 import { isDeleted } from '../store/match-row.js'
 import { statusError, NayoseError } from '../errors.js'
@@ -58,7 +59,7 @@ export interface LoadInfo {
 
 /** What Engine.open needs of a snapshot (src/store/snapshot.ts Snapshot satisfies it). */
 export interface RowSource {
-  manifest(): { version: string }
+  manifest(): { version: string; normalizer?: string }
   rowCount(): number
   rows(): Iterable<{ row: number; bytes: Uint8Array }>
   record(residentId: string): ResidentRecord | undefined
@@ -93,6 +94,8 @@ export class Engine {
     this.#source = source
     this.#opts = opts
     this.version = source.manifest().version
+    // stored keys and query keys must come from the same normaliser (SNAPSHOT_STALE otherwise)
+    checkNormalizer(source.manifest().normalizer, `snapshot ${this.version}`)
     this.params = resolveParams(opts.params)
     const mode = opts.image ?? defaultImageMode()
     const dir = source instanceof Snapshot && !source.manifest().encrypted ? source.dir : undefined

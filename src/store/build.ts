@@ -12,6 +12,7 @@
  * const s = await buildSnapshot('residents.csv', 'snap', { encoding: 'utf8' })
  * s.read === s.loaded + s.rejected
  */
+import { normalizerFingerprint } from '../normalize/fingerprint.js'
 import { createHash } from 'node:crypto'
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeSync } from 'node:fs'
 import { basename, join } from 'node:path'
@@ -458,6 +459,7 @@ export async function buildSnapshot(csvPath: string, out: string, opts: BuildOpt
       built_at: now,
       committed_at: now,
       tool: { name: TOOL_NAME, version: getToolVersion() },
+      normalizer: normalizerFingerprint(),
       source: { file: basename(csvPath), sha256, bytes: csv.size, encoding },
       counts,
       rows: nextRow,

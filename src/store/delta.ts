@@ -13,6 +13,7 @@
  * const d = await applyDelta('snap', 'ido-20261123.csv')
  * d.version; d.changes[0]   // { resident_id, kind: 'moved', row, effective_date }
  */
+import { checkNormalizer } from '../normalize/fingerprint.js'
 import { createHash } from 'node:crypto'
 import { renameSync } from 'node:fs'
 import { basename, join } from 'node:path'
@@ -157,6 +158,8 @@ async function commitDelta(dir: string, csvPath: string, opts: DeltaOptions = {}
     env.root.transactionSync(() => {
       const m = env.meta.get('manifest')
       if (!m) throw new NayoseError('NO_SNAPSHOT', `${dir} holds no committed snapshot (no manifest)`)
+      // new rows get this build's keys: refuse to mix them with another normaliser's
+      checkNormalizer(m.normalizer, `snapshot ${m.version}`)
       previous = m.version
       const counts = { ...m.counts }
       let rows = m.rows, tombstones = m.tombstones

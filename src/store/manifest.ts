@@ -41,6 +41,12 @@ export interface Manifest {
   /** When this version was committed (= built_at for a build). */
   committed_at: string
   tool: { name: string; version: string }
+  /**
+   * Fingerprint of the normaliser that made the stored keys (src/normalize/fingerprint.ts);
+   * an engine or delta of another normaliser refuses the snapshot (SNAPSHOT_STALE). Absent in
+   * snapshots built before the check.
+   */
+  normalizer?: string
   source: { file: string; sha256: string; bytes: number; encoding: string }
   /** Live records by status (tombstones excluded). */
   counts: StatusCounts & { live: number }

@@ -1,4 +1,5 @@
 // `nayose snapshot build | delta | info`: the snapshot store (docs/store.md).
+import { normalizerFingerprint } from '../../normalize/fingerprint.js'
 import type { Command } from 'commander'
 import { join } from 'node:path'
 import { parseEncoding } from '../../io/csv.js'
@@ -94,6 +95,8 @@ export function register(program: Command): void {
           return
         }
         process.stdout.write(describeManifest(m) + '\n')
+        const fp = normalizerFingerprint()
+        process.stdout.write(`normaliser   ${m.normalizer === undefined ? `unknown (built before fingerprints; this build ${fp})` : m.normalizer === fp ? `${fp} (this build)` : `${m.normalizer} STALE: this build normalises with ${fp}; rebuild the snapshot`}\n`)
         if (image) process.stdout.write(`index image  ${image.state === 'ok' ? `ok, ${mb(image.bytes!)}` : image.state === 'missing' ? 'none (the first engine builds from rows and writes it; or: nayose snapshot index DIR)' : `${image.state}: not used (rebuilt on the next load)`}\n`)
         if (verify) process.stdout.write(`verify       ${verify.ok ? 'ok' : 'MISMATCH'}: ${verify.live} live rows, ${verify.tombstones} tombstones\n`)
       } finally {
