@@ -3,7 +3,6 @@
 import { chmodSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { dirname, isAbsolute, resolve } from 'node:path'
 import { randomBytes } from 'node:crypto'
-import { availableParallelism } from 'node:os'
 import { NayoseError } from '../errors.js'
 import { hashToken, newToken } from './auth.js'
 import { checkScope, parseScope, type Scope } from './scope.js'
@@ -118,10 +117,13 @@ export function validateConfig(cfg: ServerConfig, where: string): ServerConfig {
 }
 
 /**
- * Match workers when neither the config nor --workers says: one per core, at most 2 (measured on
- * 2 cores: 2 workers beat 1 at 64-query frames; each costs an engine's memory; docs/server.md).
+ * Match workers when neither the config nor --workers says. Measured on the 2-core VM
+ * (BENCHMARKS.md "Server"): 1 worker ≈ 0 workers at 64-query frames and a little behind on 1-query
+ * frames, 2 workers clearly behind both (every thread hand-off costs a wake-up there); 1 keeps
+ * matching off the uWS thread at the memory of one engine. Machines with more cores may do better
+ * with more; `0` matches on the uWS thread.
  */
-export const DEFAULT_WORKERS = Math.max(1, Math.min(2, availableParallelism()))
+export const DEFAULT_WORKERS = 1
 
 export function limitsOf(cfg: ServerConfig): Limits {
   return { ...DEFAULT_LIMITS, ...(cfg.limits ?? {}) }

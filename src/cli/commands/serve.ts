@@ -25,7 +25,7 @@ export function register(program: Command): void {
     .option('--port <n>', 'port (default: config, then $PORT, then 8787; 0 picks a free one)')
     .option('--host <addr>', 'address to bind (default: config, then 127.0.0.1)')
     .option('--allow-fallback', 'serve even if uWebSockets.js fell back to its slow pure-JS implementation')
-    .option('--workers <n>', 'match worker threads, each with its own engine (default: config, then one per core up to 2; 0 = match on the server thread)')
+    .option('--workers <n>', 'match worker threads, each with its own engine (default: config, then 1; 0 = match on the server thread)')
     .option('--log-level <level>', 'pino level: fatal error warn info debug silent', 'info')
     .action(async (o: { config: string; snapshot?: string; port?: string; host?: string; allowFallback?: boolean; workers?: string; logLevel: string }) => {
       await runServer({

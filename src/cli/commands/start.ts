@@ -51,7 +51,7 @@ export function register(program: Command): void {
     .option('--dir <dir>', 'demo folder (snapshot, config, audit log)', 'var/demo')
     .option('--residents <n>', 'synthetic residents in the demo snapshot', '100000')
     .option('--allow-fallback', 'serve even if uWebSockets.js fell back to its pure-JS implementation')
-    .option('--workers <n>', 'match worker threads, each with its own engine (default: config, then one per core up to 2; 0 = match on the server thread)')
+    .option('--workers <n>', 'match worker threads, each with its own engine (default: config, then 1; 0 = match on the server thread)')
     .option('--log-level <level>', 'pino level', 'info')
     .action(async (o: { port?: string; host: string; dir: string; residents: string; allowFallback?: boolean; workers?: string; logLevel: string }) => {
       const dir = resolve(o.dir)
