@@ -9,6 +9,8 @@
  * with fewer or more fields than the header is `MISSING_COLUMNS` / `EXTRA_COLUMNS`; a row holding
  * U+FFFD (bytes that did not decode) is `BAD_ENCODING`.
  */
+import type { Query } from '../engine/types.js'
+
 export interface ParsedRow {
   fields: string[]
   error?: { code: string; message: string }
@@ -49,6 +51,22 @@ export function parseRecords(text: string, columns: number, encoding: string): P
     out.push(row)
   }
   return out
+}
+
+/**
+ * Row fields → Query, for a header whose query columns are `fields` ([query field, column]).
+ * Every query has the same object shape (an absent column or empty field is undefined, which the
+ * engine reads as absent), so the engine's reads of them stay monomorphic.
+ */
+export function queryBuilder(fields: readonly (readonly [string, number])[], limit?: number): (row: string[]) => Query {
+  const col: Record<string, number> = { name: -1, name_kana: -1, birth_date: -1, sex: -1, address: -1, my_number: -1, resident_id: -1 }
+  for (const [f, c] of fields) col[f] = c
+  const { name, name_kana, birth_date, sex, address, my_number, resident_id } = col as Record<string, number>
+  const at = (f: string[], c: number): string | undefined => (c < 0 ? undefined : f[c] || undefined)
+  return (f) => ({
+    name: at(f, name!), name_kana: at(f, name_kana!), birth_date: at(f, birth_date!), sex: at(f, sex!),
+    address: at(f, address!), my_number: at(f, my_number!), resident_id: at(f, resident_id!), limit,
+  }) as Query
 }
 
 // Plain loops: on a batch of Japanese text (a two-byte string), String.prototype.indexOf('"')

@@ -13,13 +13,14 @@ import { Engine } from '../engine/engine.js'
 import type { Query } from '../engine/types.js'
 import { readEncryptionKey } from '../store/snapshot.js'
 import { errorLine, resultLine } from './format.js'
-import { parseRecords } from './parse.js'
+import { parseRecords, queryBuilder } from './parse.js'
 import type { BatchMessage, WorkerInit, WorkerReply } from './messages.js'
 
 const init = workerData as WorkerInit
 const port = parentPort!
 const send = (m: WorkerReply, transfer?: ArrayBuffer[]) => port.postMessage(m, transfer ?? [])
 const utf8 = new TextDecoder('utf-8')
+const toQuery = queryBuilder(init.fields, init.limit)
 
 let engine: Engine
 try {
@@ -70,12 +71,7 @@ port.on('message', (m: BatchMessage) => {
         const r = rows[i]!
         qids[i] = init.qidColumn >= 0 ? (r.fields[init.qidColumn] ?? '') : String(m.firstRow + i)
         if (r.error) continue
-        const q: Query = {}
-        for (const [f, c] of init.fields) {
-          const v = r.fields[c]
-          if (v) (q as Record<string, string>)[f] = v
-        }
-        if (init.limit !== undefined) q.limit = init.limit
+        const q = toQuery(r.fields)
         at.push(i)
         good.push(q)
       }
