@@ -8,6 +8,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parse } from 'csv-parse/sync'
+import { decode, encode } from '@msgpack/msgpack'
 import { generateResidents } from '../../data/gen/residents-file.js'
 import { generateQueries } from '../../data/gen/queries.js'
 import { generateDelta } from '../../data/gen/delta.js'
@@ -86,6 +87,21 @@ describe('server with match workers', () => {
     a.close(); b.close()
     await s2.shutdown(1)
     await audit2.close()
+  })
+
+  it('answers POST /match (JSON and msgpack) through the workers like the WebSocket', async () => {
+    const batch = queries.slice(200, 220)
+    const c = await connect(t.url, t.tokens.raw)
+    const ws = await c.ask({ t: 'match', q: batch })
+    c.close()
+    const json = await (await fetch(`${t.http}/match`, { method: 'POST', headers: { authorization: `Bearer ${t.tokens.raw}`, 'content-type': 'application/json' }, body: JSON.stringify({ q: batch }) })).json() as any
+    expect(json.t).toBe('result')
+    expect(json.r).toEqual(ws.r)
+    const res = await fetch(`${t.http}/match`, { method: 'POST', headers: { authorization: `Bearer ${t.tokens.raw}`, 'content-type': 'application/msgpack' }, body: encode({ t: 'match', q: batch }) })
+    expect(res.headers.get('content-type')).toBe('application/msgpack')
+    expect((decode(new Uint8Array(await res.arrayBuffer())) as any).r).toEqual(ws.r)
+    const rid = ws.r.find((r: any) => r.candidates.length)!.candidates[0].person.resident_id
+    expect(t.audit.forResident(rid).some(e => e.client === 'raw' && e.via === 'http')).toBe(true)
   })
 
   it('records every disclosure made through a worker in the audit log before sending it', async () => {
