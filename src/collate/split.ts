@@ -112,7 +112,24 @@ export async function* splitRecords(path: string, from: number, batch: number, s
       recStart -= batchStart; scanned -= batchStart; batchStart = 0
       work = bytesRead ? Buffer.concat([tail, chunk.subarray(0, bytesRead)]) : tail
       const n = work.length
+      let quoteAt = -1        // next `"` at or after the record being looked at (n: none left)
       for (let i = scanned; i < n; i++) {
+        if (i === recStart && state === FIELD_START && !resync) {
+          // Fast path (almost every query row): a whole line with no quote, found with native
+          // byte searches; a per-byte scan of it cost ~1.4 µs per row on this thread.
+          const eol = work.indexOf(0x0a, i)
+          if (eol > i && eol - recStart <= MAX_RECORD_BYTES && work[i] !== 0x0d) {
+            if (quoteAt < i) { quoteAt = work.indexOf(0x22, i); if (quoteAt < 0) quoteAt = n }
+            if (quoteAt > eol) {
+              row++
+              if (toSkip > 0) { toSkip--; batchStart = eol + 1 } else records++
+              recStart = eol + 1; content = false
+              if (records >= batch) { yield emit(work, batchStart, eol + 1, records, row - records + 1, pos + eol + 1); records = 0; batchStart = eol + 1 }
+              i = eol
+              continue
+            }
+          }
+        }
         const b = work[i]!
         if (resync) {
           if (b === 0x0a) { resync = false; batchStart = recStart = i + 1; state = FIELD_START; content = false }

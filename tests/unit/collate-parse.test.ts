@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import fc from 'fast-check'
 import { parse } from 'csv-parse/sync'
-import { parseRecords } from '../../src/collate/parse.js'
+import { parseRecords, queryBuilder } from '../../src/collate/parse.js'
 import { MAX_RECORD_BYTES, readHeader, splitRecords } from '../../src/collate/split.js'
 
 const tmp = mkdtempSync(join(tmpdir(), 'nayose-collate-parse-'))
@@ -76,5 +76,31 @@ describe('collate CSV splitter + parser', () => {
     const text = Buffer.concat([Buffer.from('qid,name\nq1,a\nq2,'), Buffer.from([0xe5, 0x31]), Buffer.from('\nq3,c\n')])
     const got = await viaSplitter(text, 10)
     expect(got.rows.map((r) => r.error)).toEqual([undefined, 'BAD_ENCODING', undefined])
+  })
+
+  it('records across the reader\'s 1 MiB chunks, quoted or plain, and an over-long plain line', async () => {
+    // ~2 MiB: the splitter's fast path (whole plain lines) and its byte scan meet at chunk ends
+    for (const eol of ['\n', '\r\n']) {
+      const lines = ['qid,name,birth_date']
+      for (let i = 0; lines.length < 50000; i++) {
+        lines.push(i % 7 === 3 ? `q${i},"山田,\n""太郎""",1970-01-0${i % 9}` : i % 11 === 5 ? '' : `q${i},東京都千代田区${i},x"y`)
+      }
+      const text = lines.join(eol) + eol + eol + 'qlast,a,b'
+      const expected = (parse(text, { skip_empty_lines: true, relax_column_count: true, relax_quotes: true }) as string[][]).slice(1)
+      const got = await viaSplitter(text, 333)
+      expect(got.rows.length).toBe(expected.length)
+      expect(got.rows.map((r) => r.fields)).toEqual(expected)
+    }
+    const long = 'x'.repeat(MAX_RECORD_BYTES + 10)
+    const plain = await viaSplitter(`qid,name\nq1,a\nq2,${long}\nq3,b\n`, 10)
+    expect(plain.rows.map((r) => [r.row, r.fields[0] ?? '', r.error])).toEqual([[1, 'q1', undefined], [2, '', 'BAD_CSV'], [3, 'q3', undefined]])
+  })
+
+  it('queryBuilder: one shape for every row, empty fields and absent columns undefined', () => {
+    const toQuery = queryBuilder([['name', 1], ['sex', 3]], 5)
+    const q = toQuery(['q1', '山田', 'x', ''])
+    expect(q).toEqual({ name: '山田', name_kana: undefined, birth_date: undefined, sex: undefined, address: undefined, my_number: undefined, resident_id: undefined, limit: 5 })
+    expect(Object.keys(q)).toEqual(Object.keys(toQuery(['q2', '', '', '1'])))
+    expect(toQuery(['q2', '', '', '1']).sex).toBe('1')
   })
 })
