@@ -1,13 +1,13 @@
 // Per-row CPU of the collate worker's own stages (`node dist/bench/collate-rows.js SNAPSHOT QUERIES [rows] [rounds]`):
 // on the first `rows` data rows of a query file (UTF-8, cut in batches of 2048 as the splitter
-// does), process CPU time per row of: decode + parse (src/collate/parse.ts), building the Query
+// does), process CPU time per row of: decode + parse (src/collate/parse.ts parseUtf8), building the Query
 // objects, Engine.matchBatch, and formatting + writing the output rows into a scratch buffer
 // (src/collate/format.ts). Stages are timed batch by batch (as the worker runs them), `rounds`
 // times over all batches; the median round is printed. One thread; restores the snapshot's index image (`image: 'read'`).
 import { readFileSync } from 'node:fs'
 import { Engine } from '../src/engine/engine.js'
 import type { EngineResult, Query } from '../src/engine/types.js'
-import { parseRecords, queryBuilder, type ParsedRow } from '../src/collate/parse.js'
+import { parseUtf8, queryBuilder, type ParsedRow } from '../src/collate/parse.js'
 import { errorLine, resultLine } from '../src/collate/format.js'
 import { QUERY_COLUMNS } from '../src/collate/pipeline.js'
 
@@ -39,7 +39,6 @@ const toQuery = queryBuilder(fields)
 const engine = Engine.openDir(dir, { image: 'read' })
 process.stdout.write(`engine ${engine.version}: ${engine.size.live} residents, from ${engine.loadInfo.from}; ${rows} rows in ${batches.length} batches\n`)
 
-const utf8 = new TextDecoder('utf-8')
 let scratch = Buffer.allocUnsafe(1 << 22)
 const cpu = () => { const c = process.cpuUsage(); return c.user + c.system }
 
@@ -69,7 +68,7 @@ function format(rs: ParsedRow[], b: { qids: string[]; at: number[] }, results: E
   return used
 }
 
-const names = ['decode', 'parse', 'queries', 'matchBatch', 'format+write']
+const names = ['decode+parse', 'queries', 'matchBatch', 'format+write']
 const per: number[][] = names.map(() => [])
 let bytesOut = 0
 for (let round = 0; round < rounds; round++) {
@@ -78,16 +77,14 @@ for (let round = 0; round < rounds; round++) {
   for (const b of batches) {
     // stage by stage within each batch, as the worker runs them
     let t = cpu()
-    const text = utf8.decode(b)
+    const parsed = parseUtf8(b, columns)
     let u = cpu(); acc[0] += u - t; t = u
-    const parsed = parseRecords(text, columns, 'utf-8')
-    u = cpu(); acc[1] += u - t; t = u
     const built = buildQueries(parsed)
-    u = cpu(); acc[2] += u - t; t = u
+    u = cpu(); acc[1] += u - t; t = u
     const results = engine.matchBatch(built.good)
-    u = cpu(); acc[3] += u - t; t = u
+    u = cpu(); acc[2] += u - t; t = u
     bytesOut += format(parsed, built, results)
-    u = cpu(); acc[4] += u - t
+    u = cpu(); acc[3] += u - t
   }
   for (let s = 0; s < names.length; s++) per[s]!.push(acc[s]!)
 }

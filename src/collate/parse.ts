@@ -16,9 +16,8 @@ export interface ParsedRow {
   error?: { code: string; message: string }
 }
 
-/** Parses `text` (whole records); `columns` is the header's field count. */
-export function parseRecords(text: string, columns: number, encoding: string): ParsedRow[] {
-  const out: ParsedRow[] = []
+/** Parses `text` (whole records); `columns` is the header's field count. Rows go to `out`. */
+export function parseRecords(text: string, columns: number, encoding: string, out: ParsedRow[] = []): ParsedRow[] {
   const n = text.length
   const badBytes = hasReplacementChar(text)
   let quote = nextQuote(text, 0)
@@ -49,6 +48,39 @@ export function parseRecords(text: string, columns: number, encoding: string): P
       else if (k > columns) row.error = { code: 'EXTRA_COLUMNS', message: `${k} fields, header has ${columns}` }
     }
     out.push(row)
+  }
+  return out
+}
+
+const utf8 = new TextDecoder('utf-8')
+const utf8KeepBom = new TextDecoder('utf-8', { ignoreBOM: true })
+/** Bytes decoded at a time by parseUtf8: well under V8's large-object size as a string. */
+export const UTF8_PIECE_BYTES = 1 << 15
+
+/**
+ * parseRecords(new TextDecoder().decode(bytes), …), the same rows, for UTF-8 `bytes` of whole
+ * records: decoded and parsed in pieces of about UTF8_PIECE_BYTES cut after a line break, while
+ * no quote is in sight (a quoted field may hold line breaks: from the first quote on, the rest
+ * is one piece). A batch decoded as one string (~200 KB) lands in V8's large-object space, which
+ * cost about 1 µs per row to decode here, against about 0.6 in pieces.
+ */
+export function parseUtf8(bytes: Uint8Array, columns: number, encoding = 'utf8'): ParsedRow[] {
+  const out: ParsedRow[] = []
+  const n = bytes.length
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, n)
+  let quote = buf.indexOf(0x22)
+  if (quote < 0) quote = n
+  let s = 0
+  while (s < n) {
+    let e = n
+    if (s + UTF8_PIECE_BYTES < quote) {
+      e = buf.indexOf(0x0a, s + UTF8_PIECE_BYTES)
+      e = e < 0 || e >= quote ? n : e + 1
+    }
+    // only the batch's start may lose a BOM (as when the batch is decoded whole)
+    const text = (s === 0 ? utf8 : utf8KeepBom).decode(bytes.subarray(s, e))
+    parseRecords(text, columns, encoding, out)
+    s = e
   }
   return out
 }

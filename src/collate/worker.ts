@@ -13,13 +13,12 @@ import { Engine } from '../engine/engine.js'
 import type { Query } from '../engine/types.js'
 import { readEncryptionKey } from '../store/snapshot.js'
 import { errorLine, resultLine } from './format.js'
-import { parseRecords, queryBuilder } from './parse.js'
+import { parseRecords, parseUtf8, queryBuilder } from './parse.js'
 import type { BatchMessage, WorkerInit, WorkerReply } from './messages.js'
 
 const init = workerData as WorkerInit
 const port = parentPort!
 const send = (m: WorkerReply, transfer?: ArrayBuffer[]) => port.postMessage(m, transfer ?? [])
-const utf8 = new TextDecoder('utf-8')
 const toQuery = queryBuilder(init.fields, init.limit)
 
 let engine: Engine
@@ -61,8 +60,9 @@ port.on('message', (m: BatchMessage) => {
       grades.error = 1
       put(errorLine(String(m.firstRow), m.error.code, m.error.message, engine.version))
     } else {
-      const src = init.encoding === 'cp932' ? iconv.decode(Buffer.from(m.bytes.buffer, m.bytes.byteOffset, m.bytes.length), 'cp932') : utf8.decode(m.bytes)
-      const rows = parseRecords(src, init.columns, init.encoding)
+      const rows = init.encoding === 'cp932'
+        ? parseRecords(iconv.decode(Buffer.from(m.bytes.buffer, m.bytes.byteOffset, m.bytes.length), 'cp932'), init.columns, init.encoding)
+        : parseUtf8(m.bytes, init.columns, init.encoding)
       if (rows.length !== m.records) throw new Error(`batch ${m.seq}: parsed ${rows.length} rows where the splitter cut ${m.records}`)
       const qids: string[] = new Array(rows.length)
       const good: Query[] = []

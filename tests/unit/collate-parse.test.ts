@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import fc from 'fast-check'
 import { parse } from 'csv-parse/sync'
-import { parseRecords, queryBuilder } from '../../src/collate/parse.js'
+import { parseRecords, parseUtf8, queryBuilder, UTF8_PIECE_BYTES } from '../../src/collate/parse.js'
 import { MAX_RECORD_BYTES, readHeader, splitRecords } from '../../src/collate/split.js'
 
 const tmp = mkdtempSync(join(tmpdir(), 'nayose-collate-parse-'))
@@ -102,5 +102,25 @@ describe('collate CSV splitter + parser', () => {
     expect(q).toEqual({ name: '山田', name_kana: undefined, birth_date: undefined, sex: undefined, address: undefined, my_number: undefined, resident_id: undefined, limit: 5 })
     expect(Object.keys(q)).toEqual(Object.keys(toQuery(['q2', '', '', '1'])))
     expect(toQuery(['q2', '', '', '1']).sex).toBe('1')
+  })
+
+  it('parseUtf8 (decoded in pieces) gives the rows of the batch decoded whole', () => {
+    const line = fc.oneof(
+      { weight: 12, arbitrary: fc.constantFrom('q1,山田　太郎,1970-01-02', 'q2,ﾔﾏﾀﾞ,x', 'q3,,', 'q4,東京都千代田区1-1,9\r') },
+      fc.constantFrom('', '\r', '\uFEFFq5,a,b', 'q6,"a\nb",c', 'q7,x"y,z', 'q8,"open', 'q9,a,b,c'),
+      fc.string({ maxLength: 8 }),
+    )
+    fc.assert(fc.property(fc.array(line, { minLength: 1, maxLength: 400 }), fc.integer({ min: 1, max: 300 }), fc.boolean(), (ls, copies, badByte) => {
+      // batches of a few pieces: lines repeated up to well past UTF8_PIECE_BYTES
+      const text = Array.from({ length: copies }, () => ls.join('\n')).join('\n') + '\n'
+      let bytes = Buffer.from(text)
+      if (badByte) { const at = Math.floor(bytes.length / 2); bytes = Buffer.concat([bytes.subarray(0, at), Buffer.from([0xe5]), bytes.subarray(at)]) }
+      const whole = parseRecords(new TextDecoder().decode(bytes), 3, 'utf8')
+      expect(parseUtf8(new Uint8Array(bytes), 3)).toEqual(whole)
+    }), { numRuns: 60 })
+    // a BOM that starts a later piece stays a character, as in a batch decoded whole
+    const big = 'a,b,c\n'.repeat(Math.ceil((UTF8_PIECE_BYTES - 5) / 6) + 1) + '\uFEFFz,y,x\n' + 'a,b,c\n'.repeat(9)
+    const rows = parseUtf8(new Uint8Array(Buffer.from(big)), 3)
+    expect(rows.at(-10)!.fields[0]).toBe('\uFEFFz')
   })
 })
