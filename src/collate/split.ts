@@ -104,13 +104,16 @@ export async function* splitRecords(path: string, from: number, batch: number, s
     let resync = false      // skipping the rest of an over-long record's line
     while (!eof) {
       if (signal?.aborted) return
-      const chunk = Buffer.allocUnsafe(CHUNK_BYTES)
-      const { bytesRead } = await fh.read(chunk, 0, CHUNK_BYTES, pos + work.length)
-      if (bytesRead === 0) eof = true
+      // the unfinished batch's bytes, then the next chunk read right after them (no concat:
+      // copying every chunk once more cost ~0.5 µs per row on this thread)
       const tail = work.subarray(batchStart)
+      const next = Buffer.allocUnsafe(tail.length + CHUNK_BYTES)
+      tail.copy(next, 0)
+      const { bytesRead } = await fh.read(next, tail.length, CHUNK_BYTES, pos + work.length)
+      if (bytesRead === 0) eof = true
       pos += batchStart
       recStart -= batchStart; scanned -= batchStart; batchStart = 0
-      work = bytesRead ? Buffer.concat([tail, chunk.subarray(0, bytesRead)]) : tail
+      work = next.subarray(0, tail.length + bytesRead)
       const n = work.length
       let quoteAt = -1        // next `"` at or after the record being looked at (n: none left)
       for (let i = scanned; i < n; i++) {
