@@ -76,6 +76,10 @@ describe('collate CSV splitter + parser', () => {
     const text = Buffer.concat([Buffer.from('qid,name\nq1,a\nq2,'), Buffer.from([0xe5, 0x31]), Buffer.from('\nq3,c\n')])
     const got = await viaSplitter(text, 10)
     expect(got.rows.map((r) => r.error)).toEqual([undefined, 'BAD_ENCODING', undefined])
+    // in a quoted record too, and a lone CR inside a line is data
+    const quoted = Buffer.concat([Buffer.from('qid,name\nq1,"a\n'), Buffer.from([0xe5, 0x31]), Buffer.from('"\nq2,x\ry\r\n')])
+    const got2 = await viaSplitter(quoted, 10)
+    expect(got2.rows.map((r) => [r.error, r.fields[1]])).toEqual([['BAD_ENCODING', 'a\n\uFFFD1'], [undefined, 'x\ry']])
   })
 
   it('records across the reader\'s 1 MiB chunks, quoted or plain, and an over-long plain line', async () => {
