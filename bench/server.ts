@@ -109,7 +109,10 @@ async function main(): Promise<void> {
   const steps1 = list('rates1', quick ? [5000, 10000] : [1000, 2000, 5000, 10000, 20000, 40000])
   const steps64 = list('rates64', quick ? [50000, 100000] : [10000, 25000, 50000, 100000, 150000, 200000])
   const sizes = list('frames', [1, 64])
-  for (const [perFrame, steps, window] of ([[1, steps1, 64], [64, steps64, 16]] as [number, number[], number][]).filter(([p]) => sizes.includes(p))) {
+  // closed-loop depth (frames in flight): --window1 (default 64), --window64 (default 16); the
+  // server admits up to max_in_flight queries per connection (4096 by default)
+  const window1 = Number(arg('window1') ?? 64), window64 = Number(arg('window64') ?? 16)
+  for (const [perFrame, steps, window] of ([[1, steps1, window1], [64, steps64, window64]] as [number, number[], number][]).filter(([p]) => sizes.includes(p))) {
     let best = 0
     for (const rate of steps) {
       const r = await run(perFrame, rate)
