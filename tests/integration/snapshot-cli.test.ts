@@ -31,6 +31,27 @@ describe.skipIf(!existsSync(join(root, 'dist/src/cli/main.js')))('nayose snapsho
     expect(after.counts.live).toBe(after.verify.live)
   })
 
+  it('build writes the index image after the CSV step (two processes), or none with --no-image; a failing build keeps its exit code', () => {
+    const dir = join(tmp, 'img')
+    const j = JSON.parse(nayose('snapshot', 'build', join(fixtures, 'residents-good.csv'), '--out', dir, '--quiet', '--json'))
+    expect(j).toMatchObject({ dir, synthetic: false, read: j.loaded + j.rejected })
+    expect(j.image.path).toBe(join(dir, 'index', `${j.version}.img`))
+    expect(existsSync(j.image.path)).toBe(true)
+    expect(nayose('snapshot', 'info', dir)).toMatch(/index image +ok/)
+    const text = nayose('snapshot', 'build', join(fixtures, 'residents-good.csv'), '--out', dir, '--quiet', '--force')
+    expect(text).toMatch(/^snapshot v1-[0-9a-f]{8} in /)
+    expect(text).toMatch(/index image: .*\.img \(\d+ MB/)
+    const bare = join(tmp, 'noimg')
+    const k = JSON.parse(nayose('snapshot', 'build', join(fixtures, 'residents-good.csv'), '--out', bare, '--quiet', '--json', '--no-image'))
+    expect(k.image).toBeUndefined()
+    expect(existsSync(join(bare, 'index'))).toBe(false)
+    expect(nayose('snapshot', 'info', bare)).toMatch(/index image +none/)
+    let err: { status?: number; stderr?: string } = {}
+    try { nayose('snapshot', 'build', join(fixtures, 'residents-good.csv'), '--out', bare, '--quiet') } catch (e) { err = e as typeof err }
+    expect(err.status).not.toBe(0)
+    expect(String(err.stderr)).toMatch(/EXISTS|already exists/)
+  })
+
   it('encrypted: info needs the right key (a wrong one is a one-line BAD_KEY, in its own process)', () => {
     const dir = join(tmp, 'enc')
     const key = join(tmp, 'key'), wrong = join(tmp, 'wrong')
