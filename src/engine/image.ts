@@ -100,15 +100,19 @@ function writeFully(fd: number, view: Uint8Array, position: number): void {
   while (done < view.length) done += writeSync(fd, view, done, view.length - done, position + done)
 }
 
-/** Reads and checks the header of an image file (no payload). */
-export function readImageHeader(path: string): Header {
-  let fd: number
+/** Opens an image file for reading; a missing or unreadable file is an ImageMissError. */
+function openImage(path: string): number {
   try {
-    fd = openSync(path, 'r')
+    return openSync(path, 'r')
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new ImageMissError('missing')
     throw new ImageMissError('read-error', (e as NodeJS.ErrnoException).code)
   }
+}
+
+/** Reads and checks the header of an image file (no payload). */
+export function readImageHeader(path: string): Header {
+  const fd = openImage(path)
   try {
     return headerOf(fd)
   } finally {
@@ -148,13 +152,7 @@ function headerOf(fd: number): Header {
  */
 export function restoreImage(m: WasmMatcher, path: string, expect: { version: string; rows: number }): ImageMeta & { bytes: number; ms: number } {
   const t0 = performance.now()
-  let fd: number
-  try {
-    fd = openSync(path, 'r')
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new ImageMissError('missing')
-    throw new ImageMissError('read-error', (e as NodeJS.ErrnoException).code)
-  }
+  const fd = openImage(path)
   try {
     const h = headerOf(fd)
     if (h.wasm !== wasmDigest()) throw new ImageMissError('other-wasm')
