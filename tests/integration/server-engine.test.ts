@@ -12,7 +12,7 @@ import { generateDelta } from '../../data/gen/delta.js'
 import { buildSnapshot } from '../../src/store/snapshot.js'
 import { EngineHost } from '../../src/engine/host.js'
 import type { MatchHost } from '../../src/server/service.js'
-import { connect, startTestServer, type TestServer } from './server-helpers.js'
+import { adminPost, connect, pumpQueries, startTestServer, type TestServer } from './server-helpers.js'
 
 let dir: string, host: MatchHost, t: TestServer
 let queries: Record<string, string>[], truth: Map<string, string>, delta: Record<string, string>[]
@@ -73,19 +73,8 @@ describe('server on the real engine', () => {
     const ref = await c.ask({ t: 'match', q: queries })
     const inputError = new Set(ref.r.filter((x: any) => x.grade === 'error').map((x: any) => x.qid))
     c.received.length = 0
-    let sent = 0, stop = false
-    const window = 8, per = 16
-    const pump = async () => {
-      while (!stop) {
-        while (sent - c.received.length < window && !stop) {
-          c.send({ t: 'match', q: Array.from({ length: per }, (_, i) => queries[(sent * per + i) % queries.length]) })
-          sent++
-        }
-        await c.waitFor(c.received.length + 1)
-      }
-    }
-    const pumping = pump()
-    const admin = (path: string, body?: unknown) => fetch(`${t.http}${path}`, { method: 'POST', headers: { authorization: `Bearer ${t.admin}`, 'content-type': 'application/json' }, body: body ? JSON.stringify(body) : undefined })
+    const pump = pumpQueries(c, queries)
+    const admin = (path: string, body?: unknown) => adminPost(t, path, body)
     const v0 = host.engine.version
     expect((await admin('/admin/reload')).status).toBe(200)
     const d = await admin('/admin/delta', { path: join(dir, 'd.csv') })
@@ -94,11 +83,8 @@ describe('server on the real engine', () => {
     expect(v2).not.toBe(v0)
     expect((await admin('/admin/reload')).status).toBe(200)
     await new Promise(r => setTimeout(r, 200))
-    stop = true
-    await pumping
-    await c.waitFor(sent)
-    const results = c.received.flatMap((m: any) => m.r)
-    expect(results).toHaveLength(sent * per)
+    const { results, sent } = await pump.stop()
+    expect(results).toHaveLength(sent)
     results.forEach((r: any, i: number) => expect(r.qid).toBe(queries[i % queries.length].qid))
     const failed = results.filter((r: any) => r.grade === 'error' && !inputError.has(r.qid))
     expect(failed).toEqual([])

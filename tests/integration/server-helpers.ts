@@ -86,3 +86,34 @@ export async function connect(url: string, token?: string): Promise<InteropClien
   await c.opened
   return c
 }
+
+/** POST to an admin route of the test server with its admin token. */
+export function adminPost(t: TestServer, path: string, body?: unknown): Promise<Response> {
+  return fetch(`${t.http}${path}`, { method: 'POST', headers: { authorization: `Bearer ${t.admin}`, 'content-type': 'application/json' }, body: body ? JSON.stringify(body) : undefined })
+}
+
+/**
+ * Keeps `window` frames of `per` queries in flight on `c` (cycling through `queries`) until
+ * `stop()`, which waits for every answer and returns the results in order with how many queries
+ * were sent. Clear `c.received` before starting.
+ */
+export function pumpQueries(c: InteropClient, queries: unknown[], window = 8, per = 16): { stop(): Promise<{ results: any[]; sent: number }> } {
+  let frames = 0, stopped = false
+  const pumping = (async () => {
+    while (!stopped) {
+      while (frames - c.received.length < window && !stopped) {
+        c.send({ t: 'match', q: Array.from({ length: per }, (_, i) => queries[(frames * per + i) % queries.length]) })
+        frames++
+      }
+      await c.waitFor(c.received.length + 1)
+    }
+  })()
+  return {
+    async stop() {
+      stopped = true
+      await pumping
+      await c.waitFor(frames)
+      return { results: c.received.flatMap((m: any) => m.r), sent: frames * per }
+    },
+  }
+}
