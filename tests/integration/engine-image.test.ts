@@ -41,6 +41,17 @@ function answers(e: Engine): unknown[] {
 }
 
 /** A copy of the snapshot directory (each case damages its own image). */
+/** An engine opened on `dir` comes from its image and answers `expected`. */
+function expectRestored(dir: string, expected: unknown[]): void {
+  const e = Engine.openDir(dir)
+  try {
+    expect(e.loadInfo.from).toBe('image')
+    expect(answers(e)).toEqual(expected)
+  } finally {
+    e.close()
+  }
+}
+
 function copy(name: string): string {
   const d = join(tmp, name)
   cpSync(snap, d, { recursive: true })
@@ -156,13 +167,7 @@ describe('index image', () => {
       } finally {
         e.close()
       }
-      const again = Engine.openDir(d)
-      try {
-        expect(again.loadInfo.from).toBe('image')
-        expect(answers(again)).toEqual(fromRows)
-      } finally {
-        again.close()
-      }
+      expectRestored(d, fromRows)
     }, 60_000)
   }
 
@@ -258,13 +263,7 @@ describe('index image', () => {
     expect(info.image).toMatchObject({ path: imagePath(d, built.version), state: 'ok' })
     const human = (await run(process.execPath, [bin, 'snapshot', 'info', d])).stdout
     expect(human).toMatch(/index image\s+ok, \d+ MB/)
-    const e = Engine.openDir(d)
-    try {
-      expect(e.loadInfo.from).toBe('image')
-      expect(answers(e)).toEqual(fromRows)
-    } finally {
-      e.close()
-    }
+    expectRestored(d, fromRows)
   }, 120_000)
 
   it('an encrypted snapshot has no image (no plaintext copy of its index)', async () => {
