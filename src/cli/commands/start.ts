@@ -66,6 +66,9 @@ export function register(program: Command): void {
       writeConfig(file, cfg)
       const exampleFile = join(dir, 'example-query.json')
       const example = existsSync(exampleFile) ? JSON.parse(readFileSync(exampleFile, 'utf8')) : { qid: 1, name: '山田 太郎', birth_date: 'S45.3.2' }
+      // the example's (synthetic) name, date and address go to a file, not to the terminal
+      const requestFile = join(dir, 'example-request.json')
+      writeFileSync(requestFile, JSON.stringify({ q: [example] }) + '\n')
       const port = parsePort(o.port) ?? parsePort(process.env.PORT) ?? 8787
       await runServer({
         configFile: file, snapshot, hostname: o.host, port, allowFallback: o.allowFallback, workers: parseWorkers(o.workers), logLevel: o.logLevel,
@@ -79,7 +82,7 @@ export function register(program: Command): void {
             '',
             `Try:  curl -s ${url}/health`,
             `      curl -s -H 'authorization: Bearer ${tokens[0][1]}' -H 'content-type: application/json' \\`,
-            `           -d '${JSON.stringify({ q: [example] })}' ${url}/match`,
+            `           -d @${requestFile} ${url}/match      # a query about one demo resident`,
             `WebSocket: ws://${o.host}:${server.port}/ws, header "Authorization: Bearer <token>", binary msgpack {t:"match", q:[…]}`,
             'Ctrl-C stops (in-flight queries are finished first).',
             '',
