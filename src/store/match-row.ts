@@ -13,6 +13,7 @@
  * decodeMatchRow(bytes).fields[0].ints[0] === 1
  */
 import type { ResidentStatus } from '../engine/types.js'
+import type { BatchView } from '../normalize/batch.js'
 
 export const ROW_VERSION = 1
 export const FLAG_DELETED = 1
@@ -148,15 +149,8 @@ export const FIELD_SHAPE: Record<'name' | 'kana' | 'date' | 'sex' | 'address' | 
   address: { slots: 6, ints: 1 }, my_number: { slots: 1, ints: 0 }, resident_id: { slots: 1, ints: 0 },
 }
 
-/** What `FieldArena.add` reads: the raw results of one normaliser batch (src/normalize/batch.ts BatchView). */
-export interface RawBatch {
-  readonly status: Int32Array
-  readonly slots: Int32Array
-  readonly ints: Int32Array
-  readonly chars: Uint16Array
-  readonly slotsPerItem: number
-  readonly intsPerItem: number
-}
+/** What `FieldArena.add` reads: the raw results of one normaliser batch. */
+export type RawBatch = Pick<BatchView, 'status' | 'slots' | 'ints' | 'chars' | 'slotsPerItem' | 'intsPerItem'>
 
 /**
  * Encoded fields of many rows, written straight from the normaliser's output in WASM memory
