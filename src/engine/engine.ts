@@ -260,13 +260,11 @@ export class Engine {
     shown = Math.min(shown, q.limit ?? DEFAULT_LIMIT)
     const candidates: EngineCandidate[] = new Array(shown)
     if (shown) {
-      const core = this.#matcher.core
-      if (this.#rid.buffer !== core.memory.buffer) this.#rid = new Float64Array(core.memory.buffer, core.ridColumnPtr(), this.#matcher.rows)
       const fw = ch.fieldWeights
       for (let i = 0; i < shown; i++) {
         const k = off + i, f = k * 5
         candidates[i] = {
-          residentId: ridText(this.#rid[ch.rows[k]!]!),
+          residentId: this.#matcher.residentId(ch.rows[k]!),
           score: round(w[i]!),
           probability: p[i]!,
           agreement: agreementOfCode(ch.levels[k]!),
@@ -278,8 +276,6 @@ export class Engine {
     if (q.qid !== undefined) result.qid = q.qid
     return result
   }
-  /** The core's resident_id column (f64 per row), rebuilt when memory grows. */
-  #rid = new Float64Array(0)
   #probs = new Float64Array(64)
 
   /** @internal The WASM matcher (bench/match-profile.ts measures the core alone). */
@@ -302,16 +298,7 @@ export class Engine {
 
 function round(x: number): number { return Math.round(x * 1000) / 1000 }
 
-const DIGITS2 = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0'))
-const DIGITS3 = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'))
-
-/** A resident_id (11 digits, held as a number in the core) as text: 5× faster than String + padStart. */
-export function ridText(v: number): string {
-  if (!(v >= 0 && v < 1e11) || !Number.isInteger(v)) return String(v).padStart(11, '0')
-  const hi = Math.floor(v / 1e9), lo = v - hi * 1e9
-  const a = Math.floor(lo / 1e6), r = lo - a * 1e6, b = Math.floor(r / 1000)
-  return DIGITS2[hi]! + DIGITS3[a]! + DIGITS3[b]! + DIGITS3[r - b * 1000]!
-}
+export { ridText } from './codec.js'
 
 /** Engine factory for EngineHost (src/engine/host.ts). */
 export function createEngine(snapshot: RowSource, opts: EngineOptions = {}): Engine {
